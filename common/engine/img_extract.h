@@ -19,7 +19,13 @@ typedef struct img_mention {
 
 /* Region hints for the ambiguity guards. */
 enum {
-    IMG_EXTRACT_LIST = 1 << 0 /* the region is a skills list: ambiguous words count */
+    IMG_EXTRACT_LIST = 1 << 0, /* the region is a skills list: ambiguous words count */
+    IMG_EXTRACT_DOC = 1 << 1,   /* the region is a whole job ad or resume: headings and
+                                   blocks that name no skills (benefits, about the
+                                   company, how to apply) are skipped */
+    IMG_EXTRACT_RESUME = 1 << 2 /* the region is (part of) a resume: phrases are only
+                                   list items and named abilities ("experience in X",
+                                   "<x> skills"); verb-led lines are achievements */
 };
 
 /* Finds skill mentions in doc->text[start..end), left to right, longest match

@@ -89,6 +89,8 @@ typedef struct img_experience {
     bool current;
     int months;                             /* computed against the analysis' as_of */
     size_t span_start, span_end;            /* the whole entry in the resume */
+    size_t title_start, title_end;          /* title's span in the resume (0, 0 unknown) */
+    size_t company_start, company_end;      /* company's span in the resume (0, 0 unknown) */
     IMG_VEC(img_span_t) bullets;            /* achievement lines (content spans) */
     IMG_VEC(int) skills;                    /* indices into analysis->skills */
 } img_experience_t;
@@ -100,6 +102,8 @@ typedef struct img_requirement {
     size_t start, end;    /* the requirement text in the job ad */
     img_req_kind_t kind;
     IMG_VEC(int) skills;  /* taxonomy ids named by the requirement */
+    IMG_VEC(int) groups;  /* parallel to skills: skills sharing a number are alternatives
+                           * ("Python and (AWS or GCP)" -> 0, 1, 1) */
     bool any_of;          /* "A, B, or C": one skill suffices */
     int years;            /* "5+ years" -> 5; 0 when none */
     bool education;       /* a degree requirement */

@@ -143,7 +143,7 @@ img_err_t img_doc_init(img_doc_t *doc, const char *what, const char *text, size_
     size_t bad;
     if (len > max_len)
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
-                           "%s: %zu bytes is over the limit of %zu bytes", what, len, max_len);
+                           "%s: larger than the limit of %zu bytes", what, max_len);
     if (!img_utf8_valid(text, len, &bad))
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
                            "%s: invalid UTF-8 at byte %zu", what, bad);

@@ -90,13 +90,13 @@ img_err_t img_buf_read_file(img_buf_t *buf, const char *path, size_t max_len, ch
     char chunk[65536];
     size_t n;
     img_err_t err = IMG_OK;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (buf->len + n > max_len) {
-            err = img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
-                              "%s is larger than the limit of %zu bytes",
-                              strcmp(path, "-") == 0 ? "standard input" : path, max_len);
+    /* Read at most max_len + 1 bytes: enough for the caller to see that the
+     * input is over its limit without reading all of a huge file. */
+    while (buf->len <= max_len) {
+        size_t want = max_len + 1 - buf->len;
+        n = fread(chunk, 1, want < sizeof(chunk) ? want : sizeof(chunk), f);
+        if (n == 0)
             break;
-        }
         img_buf_append(buf, chunk, n);
     }
     if (err == IMG_OK && ferror(f))

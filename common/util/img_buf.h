@@ -27,8 +27,9 @@ void img_buf_clear(img_buf_t *buf);
 void img_buf_free(img_buf_t *buf);
 char *img_buf_detach(img_buf_t *buf);
 
-/* Reads a whole file ("-" is standard input) into buf, failing past max_len bytes.
- * IMG_ERR_PERMANENT with a reason on a missing, unreadable or oversize file. */
+/* Reads a file ("-" is standard input) into buf: all of it, or max_len + 1
+ * bytes when it is larger (so buf->len > max_len tells the caller it is over
+ * its limit). IMG_ERR_PERMANENT with a reason on a missing or unreadable file. */
 img_err_t img_buf_read_file(img_buf_t *buf, const char *path, size_t max_len, char *errstr,
                             size_t errstr_size) IMG_WUR;
 

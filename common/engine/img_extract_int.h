@@ -1,0 +1,72 @@
+/*
+ * img_extract_int.h - private helpers shared by img_extract*.c: the word
+ * lexicon (cue words, skill verbs, soft-skill adjectives, boundaries) and the
+ * zones of a document (requirement blocks, skills lists, benefits blocks).
+ * Not part of the engine's API.
+ */
+#ifndef IMG_EXTRACT_INT_H
+#define IMG_EXTRACT_INT_H
+
+#include "img_extract.h"
+
+/* Word classes (bits). */
+enum {
+    XW_VERB = 1 << 0,      /* an action verb that can start a skill phrase ("develop") */
+    XW_CUE_TO = 1 << 1,    /* "<word> to <verb>" introduces a skill ("ability to") */
+    XW_CUE_OBJ = 1 << 2,   /* "<word> in/with/of <object>" introduces knowledge */
+    XW_STOP = 1 << 3,      /* ends a phrase (pronouns, relatives, auxiliaries) */
+    XW_AUX = 1 << 4,       /* "will", "can", "must": a verb phrase may follow */
+    XW_DET = 1 << 5,       /* determiners, skipped at a phrase start */
+    XW_INTENS = 1 << 6,    /* "strong", "excellent", "solid": skipped at a start */
+    XW_SOFT = 1 << 7,      /* a soft-skill adjective or noun ("proactive") */
+    XW_PREP = 1 << 8,      /* "in", "with", "of": after a cue, the object follows */
+    XW_CONJ = 1 << 9,      /* "and", "or", "&", "and/or" */
+    XW_HEAD = 1 << 10,     /* head noun of "<x> skills", "<x> mindset" */
+    XW_NOSTART = 1 << 11,  /* never starts a phrase */
+    XW_TECH = 1 << 12,     /* technical cue for ambiguous skills ("programming") */
+    XW_SUBJ = 1 << 13,     /* "you", "candidate": a requirement's subject */
+    XW_NOISEHEAD = 1 << 14,/* heading word of a block without skills ("benefits") */
+    XW_SKILLHEAD = 1 << 15,/* heading word of a requirements block ("requirements") */
+    XW_LISTHEAD = 1 << 16, /* heading word of a list of skills ("skills", "technologies") */
+    XW_NOUNEND = 1 << 17,  /* a generic noun that ends an object ("environment") */
+    XW_PLAINHEAD = 1 << 18,/* heading word of a neutral block ("description", "overview") */
+    XW_ING = 1 << 20,      /* verb form: -ing */
+    XW_3S = 1 << 21,       /* verb form: -s */
+    XW_ED = 1 << 22,       /* verb form: -ed */
+    XW_LY = 1 << 23        /* an adverb in -ly */
+};
+
+/* Class bits of text[start..end) (case-insensitive); verb forms are derived
+ * from the base form ("developing" -> XW_VERB | XW_ING). */
+unsigned img_extract_word(const char *text, size_t start, size_t end);
+
+/* Number of distinct words in the lexicon (builds it on first use). */
+size_t img_extract_lex_size(void);
+
+/* Zones of lines (one byte per line of the document). */
+enum {
+    XZ_NEUTRAL = 0,
+    XZ_SKILL = 1,   /* under a requirements/responsibilities heading */
+    XZ_LIST = 2,    /* a skills list (heading "Skills", "Technologies", or "Label: a, b, c") */
+    XZ_NOISE = 3,   /* benefits, about the company, how to apply: skipped in documents */
+    XZ_HEADING = 4, /* the heading line itself */
+    XZ_COMPANY = 5  /* prose about the employer ("We are a leader in ...") */
+};
+
+/* Computes the zone of every line of doc covered by toks[0..n) (array in the
+ * arena, doc->n_lines bytes; other lines XZ_NEUTRAL). With IMG_EXTRACT_LIST
+ * every line is XZ_LIST; without IMG_EXTRACT_DOC no line is XZ_NOISE. */
+unsigned char *img_extract_zones(const img_doc_t *doc, const img_token_t *toks, size_t n,
+                                 unsigned flags, img_arena_t *arena);
+
+/* Marks tokens that are never skills: URLs, e-mail addresses and
+ * placeholders or markup ("<ORGANIZATION>"). A bool per token, in the arena. */
+bool *img_extract_mask(const char *text, const img_token_t *toks, size_t n, img_arena_t *arena);
+
+/* True for a lone punctuation token equal to c. */
+static inline bool img_extract_punct(const char *text, const img_token_t *t, char c)
+{
+    return (t->flags & IMG_TOK_PUNCT) && text[t->start] == c;
+}
+
+#endif
