@@ -5,6 +5,11 @@
  *
  *   quality_experiences [--misses] [--doc N] [path/to/train_v2.jsonl]
  *
+ * --misses prints every missed gold span and every wrong prediction in
+ * context; --doc N prints one resume's sections and experiences. With
+ * QE_SECTIONS=1 in the environment it adds breakdowns (flattened vs line-broken
+ * documents, where the misses lie); QE_PERDOC=1 prints one line per document.
+ *
  * Recall: a gold "Designation" (resp. "Companies worked at") span counts as
  * found when some experience's title (resp. company) span overlaps it.
  * Precision: the fraction of predicted title (company) spans that overlap a

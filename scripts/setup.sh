@@ -3,17 +3,21 @@
 # what is missing. Safe to run again. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libjson-c-dev libcmocka-dev clang clang-format
-          libclang-rt-14-dev valgrind python3)
+packages=(build-essential cmake pkg-config libjson-c-dev libcmocka-dev libcurl4-openssl-dev clang clang-format
+          libclang-rt-14-dev valgrind python3 libpq-dev librdkafka-dev postgresql
+          maven default-jre-headless)
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# python3 may come from elsewhere (pyenv); only ask apt for it if there is none.
-if command -v python3 >/dev/null 2>&1; then
-    missing=("${missing[@]/python3}")
-fi
+# python3, java and mvn may come from elsewhere (pyenv, a JDK under /opt); only ask
+# apt for them when there is none on the PATH.
+for pair in python3:python3 java:default-jre-headless mvn:maven; do
+    if command -v "${pair%%:*}" >/dev/null 2>&1; then
+        missing=("${missing[@]/${pair#*:}}")
+    fi
+done
 read -r -a missing <<<"${missing[*]:-}"
 
 if ((${#missing[@]})); then

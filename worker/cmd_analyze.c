@@ -1,6 +1,9 @@
 /*
- * imaginator analyze: the whole pipeline on one resume and one job ad, with the
- * built-in offline analyst, printing the result document.
+ * imaginator analyze: the whole pipeline on one resume and one job ad, printing
+ * the result document. The stages run through img_pipeline: with the offline
+ * analyst only (the default), or with the providers of the fallback chains
+ * (IMAGINATOR_PROVIDERS, llm.* settings, --providers), waiting on the LLM
+ * clients with img_llm_wait().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +17,9 @@
 #include "engine/img_engine.h"
 #include "img_cli.h"
 #include "pipeline/img_config.h"
+#include "llm/img_llm.h"
 #include "pipeline/img_inputs.h"
+#include "pipeline/img_pipeline.h"
 #include "pipeline/img_result.h"
 #include "util/img_buf.h"
 
@@ -31,6 +36,8 @@ static const char usage[] =
     "  --max-document-bytes N      size limit per document (default 256K)\n"
     "  --config FILE               settings file (see imaginator config --dump-config)\n"
     "  --request-id ID             id written into the result (default: derived from inputs)\n"
+    "  --providers CHAIN           fallback chain of every stage, e.g. anthropic,openai,offline\n"
+    "                              (default: IMAGINATOR_PROVIDERS, llm.providers, offline)\n"
     "  --repeat N                  run the analysis N times, print once (benchmarks)\n"
     "  --pretty                    indent the JSON\n"
     "exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing or unreadable file, 78 bad "
@@ -38,7 +45,7 @@ static const char usage[] =
 
 typedef struct analyze_opts {
     const char *resume, *job, *skills, *insights, *esco, *onet, *config, *request_id;
-    const char *as_of, *threshold, *max_bytes;
+    const char *as_of, *threshold, *max_bytes, *providers;
     long repeat;
     int pretty;
 } analyze_opts_t;
@@ -63,22 +70,22 @@ static int read_input(const char *what, const char *path, size_t max, img_buf_t 
 
 static int parse_args(int argc, char **argv, analyze_opts_t *o)
 {
-    static const struct option opts[] = {
-        {"resume", required_argument, NULL, 'r'},
-        {"job", required_argument, NULL, 'j'},
-        {"skills-json", required_argument, NULL, 's'},
-        {"insights-json", required_argument, NULL, 'i'},
-        {"confidence-threshold", required_argument, NULL, 't'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"taxonomy-esco", required_argument, NULL, 'E'},
-        {"taxonomy-onet", required_argument, NULL, 'O'},
-        {"max-document-bytes", required_argument, NULL, 'M'},
-        {"config", required_argument, NULL, 'c'},
-        {"request-id", required_argument, NULL, 'q'},
-        {"repeat", required_argument, NULL, 'n'},
-        {"pretty", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"resume", required_argument, NULL, 'r'},
+                                         {"job", required_argument, NULL, 'j'},
+                                         {"skills-json", required_argument, NULL, 's'},
+                                         {"insights-json", required_argument, NULL, 'i'},
+                                         {"confidence-threshold", required_argument, NULL, 't'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"taxonomy-esco", required_argument, NULL, 'E'},
+                                         {"taxonomy-onet", required_argument, NULL, 'O'},
+                                         {"max-document-bytes", required_argument, NULL, 'M'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"request-id", required_argument, NULL, 'q'},
+                                         {"providers", required_argument, NULL, 'P'},
+                                         {"repeat", required_argument, NULL, 'n'},
+                                         {"pretty", no_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     char *end;
     memset(o, 0, sizeof(*o));
@@ -87,18 +94,45 @@ static int parse_args(int argc, char **argv, analyze_opts_t *o)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': o->resume = optarg; break;
-        case 'j': o->job = optarg; break;
-        case 's': o->skills = optarg; break;
-        case 'i': o->insights = optarg; break;
-        case 't': o->threshold = optarg; break;
-        case 'a': o->as_of = optarg; break;
-        case 'E': o->esco = optarg; break;
-        case 'O': o->onet = optarg; break;
-        case 'M': o->max_bytes = optarg; break;
-        case 'c': o->config = optarg; break;
-        case 'q': o->request_id = optarg; break;
-        case 'p': o->pretty = 1; break;
+        case 'r':
+            o->resume = optarg;
+            break;
+        case 'j':
+            o->job = optarg;
+            break;
+        case 's':
+            o->skills = optarg;
+            break;
+        case 'i':
+            o->insights = optarg;
+            break;
+        case 't':
+            o->threshold = optarg;
+            break;
+        case 'a':
+            o->as_of = optarg;
+            break;
+        case 'E':
+            o->esco = optarg;
+            break;
+        case 'O':
+            o->onet = optarg;
+            break;
+        case 'M':
+            o->max_bytes = optarg;
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'q':
+            o->request_id = optarg;
+            break;
+        case 'P':
+            o->providers = optarg;
+            break;
+        case 'p':
+            o->pretty = 1;
+            break;
         case 'n':
             errno = 0;
             o->repeat = strtol(optarg, &end, 10);
@@ -228,6 +262,92 @@ static int load_taxonomy(const analyze_opts_t *o, img_tax_t **taxp)
     return EX_OK;
 }
 
+/* The LLM side of a run: the plan, the prices and one client per distinct
+ * set of models. */
+typedef struct llm_setup {
+    img_llm_plan_t plan;
+    img_llm_prices_t *prices;
+    img_llm_t *llm[3];
+} llm_setup_t;
+
+static int setup_llm(const analyze_opts_t *o, img_config_t *cfg, llm_setup_t *ls)
+{
+    char err[512];
+    if (o->providers) {
+        /* The command line wins over the file and the environment, for every stage. */
+        for (int st = 0; st < 3; st++) {
+            free(cfg->llm_stage_providers[st]);
+            cfg->llm_stage_providers[st] = NULL;
+        }
+        if (img_conf_set(&img_config_table, cfg, "llm.providers", o->providers, err, sizeof(err)) !=
+            IMG_OK) {
+            img_cli_error("analyze", "--providers %s", err);
+            return EX_USAGE;
+        }
+    }
+    if (img_llm_prices_new(&ls->prices, NULL, err, sizeof(err)) != IMG_OK) {
+        img_cli_error("analyze", "built-in price table: %s", err);
+        return EX_SOFTWARE;
+    }
+    if (img_config_llm_plan(cfg, o->providers ? "--providers" : NULL, ls->prices, &ls->plan, err,
+                            sizeof(err)) != IMG_OK) {
+        img_cli_error("analyze", "%s", err);
+        return EX_CONFIG;
+    }
+    for (size_t c = 0; ls->plan.uses_llm && c < ls->plan.n_clients; c++)
+        if (img_llm_new(&ls->llm[c], &ls->plan.conf[c], err, sizeof(err)) != IMG_OK) {
+            img_cli_error("analyze", "%s", err);
+            return EX_CONFIG;
+        }
+    return EX_OK;
+}
+
+static void free_llm(llm_setup_t *ls)
+{
+    for (int c = 0; c < 3; c++)
+        img_llm_destroy(ls->llm[c]);
+    img_llm_prices_destroy(ls->prices);
+}
+
+static void on_done(void *opaque)
+{
+    *(int *)opaque = 1;
+}
+
+/* Runs generation and criticism (and the LLM side of analysis) to the end. */
+static int run_pipeline(const llm_setup_t *ls, img_analysis_t *a, int timed, const char *request_id,
+                        img_pipeline_t **pp)
+{
+    char err[512];
+    int done = 0;
+    img_pipeline_conf_t pc = {.timed = timed != 0, .request_id = request_id};
+    for (int st = 0; st < 3; st++) {
+        pc.chain[st] = ls->plan.chain[st];
+        pc.llm[st] = ls->plan.uses_llm ? ls->llm[ls->plan.client_of[st]] : NULL;
+        pc.max_tokens[st] = ls->plan.max_tokens[st];
+    }
+    img_pipeline_cbs_t cbs = {.opaque = &done, .on_done = on_done};
+    if (img_pipeline_new(pp, &pc, a, &cbs, err, sizeof(err)) != IMG_OK) {
+        img_cli_error("analyze", "%s", err);
+        return EX_SOFTWARE;
+    }
+    img_pipeline_start(*pp);
+    /* A stage may hand over to another client: wait on each until done. */
+    while (!done) {
+        size_t pending = 0;
+        for (size_t c = 0; c < ls->plan.n_clients && ls->llm[c]; c++)
+            if (img_llm_pending(ls->llm[c])) {
+                pending++;
+                img_llm_wait(ls->llm[c]);
+            }
+        if (!pending && !done) {
+            img_cli_error("analyze", "the pipeline stalled with no call in flight");
+            return EX_SOFTWARE;
+        }
+    }
+    return EX_OK;
+}
+
 int img_cmd_analyze(int argc, char **argv)
 {
     analyze_opts_t o;
@@ -243,21 +363,22 @@ int img_cmd_analyze(int argc, char **argv)
     img_insights_t insights;
     img_engine_input_t in = {0};
     char *request_id = NULL, *out = NULL;
+    llm_setup_t ls;
+    memset(&ls, 0, sizeof(ls));
     if (img_config_init(&cfg, o.config, err, sizeof(err)) != IMG_OK) {
         img_cli_error("analyze", "%s", err);
         rc = EX_CONFIG;
         goto done;
     }
-    if (o.max_bytes &&
-        img_conf_set(&img_config_table, &cfg, "engine.max_document_bytes", o.max_bytes, err,
-                     sizeof(err)) != IMG_OK) {
-        img_cli_error("analyze", "--max-document-bytes %s", err + strlen("engine.max_document_bytes: "));
+    if (o.max_bytes && img_conf_set(&img_config_table, &cfg, "engine.max_document_bytes",
+                                    o.max_bytes, err, sizeof(err)) != IMG_OK) {
+        img_cli_error("analyze", "--max-document-bytes %s",
+                      err + strlen("engine.max_document_bytes: "));
         rc = EX_USAGE;
         goto done;
     }
-    if (o.threshold &&
-        img_conf_set(&img_config_table, &cfg, "engine.confidence_threshold", o.threshold, err,
-                     sizeof(err)) != IMG_OK) {
+    if (o.threshold && img_conf_set(&img_config_table, &cfg, "engine.confidence_threshold",
+                                    o.threshold, err, sizeof(err)) != IMG_OK) {
         img_cli_error("analyze", "--confidence-threshold %s",
                       err + strlen("engine.confidence_threshold: "));
         rc = EX_USAGE;
@@ -268,6 +389,9 @@ int img_cmd_analyze(int argc, char **argv)
         rc = EX_USAGE;
         goto done;
     }
+    /* A chain naming a provider without its key fails here, before any work. */
+    if ((rc = setup_llm(&o, &cfg, &ls)) != EX_OK)
+        goto done;
     in.opts.confidence_threshold = cfg.confidence_threshold;
     in.max_document_bytes = cfg.max_document_bytes;
 
@@ -284,27 +408,30 @@ int img_cmd_analyze(int argc, char **argv)
 
     for (long i = 0; i < o.repeat; i++) {
         img_analysis_t *a = NULL;
-        img_usage_t meter = {0};
+        img_pipeline_t *p = NULL;
         double t0 = now_ms();
         if (img_engine_analyze(tax, &in, &a, err, sizeof(err)) != IMG_OK) {
             img_cli_error("analyze", "%s", err);
             rc = EX_DATAERR;
             goto done;
         }
-        double t1 = now_ms();
-        img_engine_generate(a);
-        double t2 = now_ms();
-        img_engine_criticize(a);
-        double t3 = now_ms();
         /* With --as-of the output must be byte-identical, so wall time is not reported. */
         int timed = !o.as_of;
-        img_usage_offline(&meter, a->arena, "analysis", timed ? t1 - t0 : -1);
-        img_usage_offline(&meter, a->arena, "generation", timed ? t2 - t1 : -1);
-        img_usage_offline(&meter, a->arena, "criticism", timed ? t3 - t2 : -1);
-        json_object *doc = img_result_build(a, &meter, request_id);
+        double t_analysis = now_ms() - t0;
+        if ((rc = run_pipeline(&ls, a, timed, request_id, &p)) != EX_OK) {
+            img_pipeline_destroy(p);
+            img_analysis_destroy(a);
+            goto done;
+        }
+        /* The engine's part of analysis ran before the pipeline: count it in. */
+        const img_usage_t *u = img_pipeline_usage(p);
+        if (timed && u->stages.n && u->stages.v[0].latency_ms >= 0)
+            u->stages.v[0].latency_ms += t_analysis;
+        json_object *doc = img_result_build(a, u, request_id);
         free(out);
         out = img_result_to_string(doc, o.pretty);
         json_object_put(doc);
+        img_pipeline_destroy(p);
         img_analysis_destroy(a);
     }
     fputs(out, stdout);
@@ -316,6 +443,7 @@ int img_cmd_analyze(int argc, char **argv)
 done:
     free(out);
     free(request_id);
+    free_llm(&ls);
     img_tax_destroy(tax);
     img_arena_destroy(arena);
     img_buf_free(&resume);

@@ -7,6 +7,7 @@
  * the result shows why. Works on any suggestion, including LLM-written ones.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,82 +16,168 @@
 /* ---- word lists ---- */
 
 static const char *const imperatives[] = {
-    "build",     "earn",      "take",      "complete",  "volunteer", "mentor",    "lead",
-    "add",       "rewrite",   "replace",   "use",       "list",      "present",   "write",
-    "join",      "seek",      "ask",       "contribute", "deploy",   "create",    "set",
-    "practise",  "practice",  "study",     "enrol",     "enroll",    "obtain",    "get",
-    "pursue",    "run",       "organise",  "organize",  "design",    "publish",   "document",
-    "start",     "move",      "quantify",  "shadow",    "propose",   "pair",      "attend",
-    "plan",      "own",       "compare",   "develop",   "implement", "prepare",   "apply",
-    "launch",    "host",      "teach",     "train",     "learn",     "explore",   "offer",
-    "facilitate", "read",     "register",  "schedule",  "highlight", "reword",    "rename",
-    "mention",   "include",   "emphasise", "emphasize", "surface",   "tailor",    "update",
-    "automate",  "migrate",   "open",      "configure", "containerise", "containerize",
-    "benchmark", "instrument", "measure",  "refactor",  "ship",      "try",       "pick",
-    "choose",    "certify",   "gain",      "achieve",   "become",    "do",        "make",
-    "work",      "focus",     "consider",  NULL};
+    "build",        "earn",       "take",       "complete",  "volunteer",
+    "mentor",       "lead",       "add",        "rewrite",   "replace",
+    "use",          "list",       "present",    "write",     "join",
+    "seek",         "ask",        "contribute", "deploy",    "create",
+    "set",          "practise",   "practice",   "study",     "enrol",
+    "enroll",       "obtain",     "get",        "pursue",    "run",
+    "organise",     "organize",   "design",     "publish",   "document",
+    "start",        "move",       "quantify",   "shadow",    "propose",
+    "pair",         "attend",     "plan",       "own",       "compare",
+    "develop",      "implement",  "prepare",    "apply",     "launch",
+    "host",         "teach",      "train",      "learn",     "explore",
+    "offer",        "facilitate", "read",       "register",  "schedule",
+    "highlight",    "reword",     "rename",     "mention",   "include",
+    "emphasise",    "emphasize",  "surface",    "tailor",    "update",
+    "automate",     "migrate",    "open",       "configure", "containerise",
+    "containerize", "benchmark",  "instrument", "measure",   "refactor",
+    "ship",         "try",        "pick",       "choose",    "certify",
+    "gain",         "achieve",    "become",     "do",        "make",
+    "work",         "focus",      "consider",   NULL};
 
 static const char *const deliverables[] = {
-    "app",        "application", "api",        "dashboard", "pipeline",  "repository",
-    "repo",       "cluster",     "report",     "demo",      "notebook",  "service",
-    "tool",       "exam",        "course",     "capstone",  "certification", "bullet",
-    "skills section", "placeholder", "project", "talk",     "post",      "guide",
-    "case study", "deployment",  "portfolio",  "readme",    "write-up",  "prototype",
-    "schema",     "suite",       "pull request", "credential", "initiative", "meetup",
-    "presentation", "post-mortem", "tracker",  "manifests", "environment", "degree",
-    "programme",  "program",     NULL};
+    "app",         "application",   "api",          "dashboard",      "pipeline",
+    "repository",  "repo",          "cluster",      "report",         "demo",
+    "notebook",    "service",       "tool",         "exam",           "course",
+    "capstone",    "certification", "bullet",       "skills section", "placeholder",
+    "project",     "talk",          "post",         "guide",          "case study",
+    "deployment",  "portfolio",     "readme",       "write-up",       "prototype",
+    "schema",      "suite",         "pull request", "credential",     "initiative",
+    "meetup",      "presentation",  "post-mortem",  "tracker",        "manifests",
+    "environment", "degree",        "programme",    "program",        NULL};
 
-static const char *const show_words[] = {
-    "readme",   "repository", "repo",         "demo",     "resume",       "skills section",
-    "exam",     "portfolio",  "link",         "placeholder", "list it",   "bullet",
-    "pull request", "certifications", "courses", "write-up", "post-mortem", "log", NULL};
+static const char *const show_words[] = {"readme",
+                                         "repository",
+                                         "repo",
+                                         "demo",
+                                         "resume",
+                                         "skills section",
+                                         "exam",
+                                         "portfolio",
+                                         "link",
+                                         "placeholder",
+                                         "list it",
+                                         "bullet",
+                                         "pull request",
+                                         "certifications",
+                                         "courses",
+                                         "write-up",
+                                         "post-mortem",
+                                         "log",
+                                         NULL};
 
 static const char *const next_step_words[] = {"plan:", "steps:", "scope:", "suggested:", "then ",
-                                              "once ",  "first", "1)",     "start ",     NULL};
+                                              "once ", "first",  "1)",     "start ",     NULL};
 
-static const char *const vague_phrases[] = {
-    "improve your skills", "improve skills",   "improve your knowledge", "learn more",
-    "various",             "etc",              "some things",            "stuff",
-    "get better",          "familiarize yourself", "familiarise yourself", "brush up",
-    "look into",           "consider learning", "work on your",          "be more",
-    "try to",              "and so on",        "general knowledge",      "as needed",
-    "gain experience",     "keep learning",    "stay up to date",        "in general",
-    NULL};
+static const char *const vague_phrases[] = {"improve your skills",
+                                            "improve skills",
+                                            "improve your knowledge",
+                                            "learn more",
+                                            "various",
+                                            "etc",
+                                            "some things",
+                                            "stuff",
+                                            "get better",
+                                            "familiarize yourself",
+                                            "familiarise yourself",
+                                            "brush up",
+                                            "look into",
+                                            "consider learning",
+                                            "work on your",
+                                            "be more",
+                                            "try to",
+                                            "and so on",
+                                            "general knowledge",
+                                            "as needed",
+                                            "gain experience",
+                                            "keep learning",
+                                            "stay up to date",
+                                            "in general",
+                                            NULL};
 
 /* Lower-case copy for phrase searches. */
 static char *lower(img_arena_t *ar, const char *s)
 {
     char *o = img_arena_strdup(ar, s ? s : "");
     for (char *p = o; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+        *p = img_sg_lower((unsigned char)*p);
     return o;
 }
 
-/* Occurrences of phrases of list in low (whole words at the start). */
-static int count_phrases(const char *low, const char *const *list, int stop_at)
+/* Cue phrases found in a suggestion's lower-case text. */
+typedef struct cues {
+    bool deliverable, show, next;
+    int vague; /* distinct vague phrases, up to 3 */
+} cues_t;
+
+/* One pass over the word starts of low, each of the four lists bucketed by
+ * first byte; a phrase matches at a word start and may take a plural 's'. */
+static cues_t scan_cues(const char *low)
 {
-    int n = 0;
-    for (size_t i = 0; list[i] && n < stop_at; i++) {
-        size_t k = strlen(list[i]);
-        for (const char *p = strstr(low, list[i]); p; p = strstr(p + 1, list[i])) {
-            bool start_ok = p == low || !isalnum((unsigned char)p[-1]);
-            bool end_ok = !isalnum((unsigned char)p[k]) || !isalnum((unsigned char)list[i][k - 1]) ||
-                          p[k] == 's';
-            if (start_ok && end_ok) {
-                n++;
+    static const char *const *const lists[4] = {deliverables, show_words, next_step_words,
+                                                vague_phrases};
+    int16_t first[4][128], next[4][64];
+    uint8_t len[4][64];
+    memset(first, -1, sizeof(first));
+    for (int l = 0; l < 4; l++) {
+        size_t n = 0;
+        while (lists[l][n] && n < 64)
+            n++;
+        for (size_t i = n; i-- > 0;) {
+            unsigned char c = (unsigned char)lists[l][i][0] & 0x7f;
+            len[l][i] = (uint8_t)strlen(lists[l][i]);
+            next[l][i] = first[l][c];
+            first[l][c] = (int16_t)i;
+        }
+    }
+    cues_t cu = {0};
+    uint64_t vague_seen = 0;
+    for (const char *p = low; *p;) {
+        /* to the next word start; every cue starts with a letter or digit */
+        while (*p && !img_sg_alnum((unsigned char)*p))
+            p++;
+        const char *w0 = p;
+        while (img_sg_alnum((unsigned char)*p))
+            p++;
+        if (w0 == p)
+            break;
+        unsigned char ch = (unsigned char)*w0;
+        for (int l = 0; l < 4; l++) {
+            if ((l == 0 && cu.deliverable) || (l == 1 && cu.show) || (l == 2 && cu.next) ||
+                (l == 3 && cu.vague >= 3))
+                continue;
+            for (int i = first[l][ch]; i >= 0; i = next[l][i]) {
+                size_t k = len[l][i];
+                const char *w = lists[l][i];
+                if (strncmp(w0, w, k) != 0)
+                    continue;
+                if (img_sg_alnum((unsigned char)w0[k]) && img_sg_alnum((unsigned char)w[k - 1]) &&
+                    w0[k] != 's')
+                    continue;
+                if (l == 0)
+                    cu.deliverable = true;
+                else if (l == 1)
+                    cu.show = true;
+                else if (l == 2)
+                    cu.next = true;
+                else if (!((vague_seen >> i) & 1u)) {
+                    vague_seen |= (uint64_t)1 << i;
+                    cu.vague++;
+                }
                 break;
             }
         }
     }
-    return n;
+    return cu;
 }
 
 static bool first_word_in(const char *s, const char *const *list)
 {
-    while (*s && !isalpha((unsigned char)*s))
+    while (*s && !img_sg_alpha((unsigned char)*s))
         s++;
     size_t n = 0;
-    while (isalpha((unsigned char)s[n]))
+    while (img_sg_alpha((unsigned char)s[n]))
         n++;
     for (size_t i = 0; list[i]; i++)
         if (strlen(list[i]) == n && strncasecmp(s, list[i], n) == 0)
@@ -116,7 +203,7 @@ static const char *placeholder_numbers(const img_ground_ctx_t *ctx, const char *
     while (img_ground_next_number(s, len, &pos, &st, &en, norm, sizeof(norm))) {
         if (norm[0] && img_ground_number_supported(ctx, norm))
             continue;
-        const char *ph = s[en - 1] == '%' ? "[X%]"
+        const char *ph = s[en - 1] == '%'                                 ? "[X%]"
                          : (s[st] == '$' || (unsigned char)s[st] >= 0xC2) ? "[amount]"
                                                                           : "[number]";
         if (!*first)
@@ -147,8 +234,8 @@ static long find_word(const char *low, const char *w)
 {
     size_t n = strlen(w);
     for (const char *p = strstr(low, w); p; p = strstr(p + 1, w)) {
-        bool start_ok = p == low || !isalnum((unsigned char)p[-1]);
-        bool end_ok = !isalnum((unsigned char)p[n]) || p[n] == 's';
+        bool start_ok = p == low || !img_sg_alnum((unsigned char)p[-1]);
+        bool end_ok = !img_sg_alnum((unsigned char)p[n]) || p[n] == 's';
         if (start_ok && end_ok)
             return (long)(p - low);
     }
@@ -202,7 +289,7 @@ static named_t find_named(const img_analysis_t *a, const img_suggestion_t *s,
         const char *name = img_suggest_skill_name(a, ids[i]);
         size_t k = 0;
         for (; name && name[k] && k + 1 < sizeof(w); k++)
-            w[k] = (char)tolower((unsigned char)name[k]);
+            w[k] = img_sg_lower((unsigned char)name[k]);
         w[k] = '\0';
         long at = k ? find_word(r->lower, w) : -1;
         if (at < 0)
@@ -226,8 +313,8 @@ static named_t find_named(const img_analysis_t *a, const img_suggestion_t *s,
     return nm;
 }
 
-static int score_specificity(const img_suggestion_t *s, const img_ground_report_t *r,
-                             const named_t *nm, int *vague)
+static int score_specificity(const img_suggestion_t *s, const cues_t *cu, const named_t *nm,
+                             int *vague)
 {
     const char *detail = s->detail ? s->detail : "";
     int sc = 0;
@@ -236,25 +323,27 @@ static int score_specificity(const img_suggestion_t *s, const img_ground_report_
     sc += nm->skills >= 2 || (quoted && nm->skills >= 1);
     /* enumerated steps or a ';'-separated scope */
     int steps = 0;
-    for (const char *p = detail; *p; p++)
-        steps += (*p == ';') || (isdigit((unsigned char)p[0]) && p[1] == ')');
+    for (const char *p = strchr(detail, ';'); p && steps < 2; p = strchr(p + 1, ';'))
+        steps++;
+    for (const char *p = strchr(detail, ')'); p && steps < 2; p = strchr(p + 1, ')'))
+        steps += p > detail && img_sg_digit((unsigned char)p[-1]);
     sc += steps >= 2;
-    sc += count_phrases(r->lower, deliverables, 1) > 0;
+    sc += cu->deliverable;
     sc += strlen(detail) >= 80;
     sc += strchr(detail, '(') != NULL; /* concrete examples in brackets */
     sc += nm->in_title || (s->title && strchr(s->title, '"'));
-    *vague = count_phrases(r->lower, vague_phrases, 3);
+    *vague = cu->vague;
     return clamp5(clamp5(sc) - *vague);
 }
 
-static int score_actionability(const img_suggestion_t *s, const img_ground_report_t *r)
+static int score_actionability(const img_suggestion_t *s, const cues_t *cu)
 {
     int sc = 0;
     if (s->title && first_word_in(s->title, imperatives))
         sc += 2;
-    sc += count_phrases(r->lower, next_step_words, 1) > 0;
+    sc += cu->next;
     sc += s->effort && *s->effort;
-    sc += count_phrases(r->lower, show_words, 1) > 0;
+    sc += cu->show;
     return clamp5(sc);
 }
 
@@ -282,8 +371,8 @@ static char *title_words(img_arena_t *ar, const char *s)
     char *o = img_arena_alloc(ar, (s ? strlen(s) : 0) + 2);
     size_t n = 0;
     for (const char *p = s ? s : ""; *p; p++) {
-        if (isalnum((unsigned char)*p))
-            o[n++] = (char)tolower((unsigned char)*p);
+        if (img_sg_alnum((unsigned char)*p))
+            o[n++] = img_sg_lower((unsigned char)*p);
         else if (n && o[n - 1] != ' ')
             o[n++] = ' ';
     }
@@ -348,8 +437,8 @@ static const char *closes_text(const img_analysis_t *a, const img_suggestion_t *
         if (q < 0 || (size_t)q >= a->job.requirements.n)
             continue;
         const img_requirement_t *r = &a->job.requirements.v[q];
-        out = img_arena_printf(a->arena, "%s%s%s (%s)", out, n ? ", " : "", r->id,
-                               r->kind == IMG_REQ_MUST ? "must-have" : "nice-to-have");
+        out = IMG_SUGG_CAT(a->arena, out, n ? ", " : "", r->id,
+                           r->kind == IMG_REQ_MUST ? " (must-have)" : " (nice-to-have)");
         n++;
     }
     return out;
@@ -416,8 +505,9 @@ void img_suggest_criticize(img_analysis_t *analysis)
             r.lower = lower(ar, r.text);
         int vague = 0;
         named_t nm = find_named(a, s, &r);
-        c->specificity = score_specificity(s, &r, &nm, &vague);
-        c->actionability = score_actionability(s, &r);
+        cues_t cu = scan_cues(r.lower);
+        c->specificity = score_specificity(s, &cu, &nm, &vague);
+        c->actionability = score_actionability(s, &cu);
         c->alignment = score_alignment(a, s, &nm);
         c->grounding = r.fail ? 0 : revised ? 4 : 5;
 
@@ -425,11 +515,16 @@ void img_suggest_criticize(img_analysis_t *analysis)
         size_t dup = (size_t)-1;
         for (size_t j = 0; j < i && dup == (size_t)-1 && !dropped; j++) {
             const img_suggestion_t *o = &a->suggestions.v[j];
-            if (o->critique.verdict == IMG_VERDICT_DROP || o->kind != s->kind ||
-                !same_closes(o, s))
+            if (o->critique.verdict == IMG_VERDICT_DROP || o->kind != s->kind || !same_closes(o, s))
                 continue;
-            if (strcmp(titles[i], titles[j]) == 0 || word_overlap(titles[i], titles[j]) >= 75)
+            if (s->has_source && o->has_source) {
+                /* two rewrites: the same bullet or not, whatever the titles say */
+                if (s->source_start < o->source_end && o->source_start < s->source_end)
+                    dup = j;
+            } else if (strcmp(titles[i], titles[j]) == 0 ||
+                       word_overlap(titles[i], titles[j]) >= 75) {
                 dup = j;
+            }
         }
 
         if (dropped) {
@@ -443,8 +538,9 @@ void img_suggest_criticize(img_analysis_t *analysis)
             c->notes = "Dropped: it closes no requirement of the job.";
         } else if (c->specificity <= 1) {
             c->verdict = IMG_VERDICT_DROP;
-            c->notes = vague ? "Dropped: vague wording, with no concrete deliverable, skill or step."
-                             : "Dropped: too vague, with no concrete deliverable, skill or step.";
+            c->notes = vague
+                           ? "Dropped: vague wording, with no concrete deliverable, skill or step."
+                           : "Dropped: too vague, with no concrete deliverable, skill or step.";
         } else if (revised) {
             c->verdict = IMG_VERDICT_REVISE;
             c->notes = revised;
@@ -456,11 +552,12 @@ void img_suggest_criticize(img_analysis_t *analysis)
                            : "Revise: start with an action and give a next step and an effort.";
         } else {
             c->verdict = IMG_VERDICT_KEEP;
-            c->notes = s->grounding == IMG_GROUND_GROUNDED
-                           ? img_arena_printf(ar, "Keep: grounded in the resume; closes %s.",
-                                              closes_text(a, s))
-                           : img_arena_printf(ar, "Keep: a specific, actionable plan that closes %s.",
-                                              closes_text(a, s));
+            c->notes =
+                s->grounding == IMG_GROUND_GROUNDED
+                    ? img_arena_printf(ar, "Keep: grounded in the resume; closes %s.",
+                                       closes_text(a, s))
+                    : img_arena_printf(ar, "Keep: a specific, actionable plan that closes %s.",
+                                       closes_text(a, s));
         }
     }
 }

@@ -16,10 +16,10 @@
 
 typedef struct cand {
     int skill;
-    size_t t0, t1;    /* tokens [t0, t1) */
+    size_t t0, t1;     /* tokens [t0, t1) */
     size_t start, end; /* the surface text (a part of a token in "C/C++") */
     bool ctx, exact, single;
-    bool compound;    /* a part of a slash compound: its parts form a run */
+    bool compound; /* a part of a slash compound: its parts form a run */
     bool keep;
 } cand_t;
 
@@ -28,17 +28,16 @@ static bool is_sep(const char *text, const img_token_t *t)
 {
     if (t->flags & IMG_TOK_PUNCT) {
         char c = text[t->start];
-        return c == ',' || c == '/' || c == ';' || c == '|' || c == '&' || c == '(' ||
-               c == ')' || c == '*' || c == '+';
+        return c == ',' || c == '/' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')' ||
+               c == '*' || c == '+';
     }
-    return img_text_ieq(text, t->start, t->end, "and") ||
-           img_text_ieq(text, t->start, t->end, "or") ||
-           img_text_ieq(text, t->start, t->end, "and/or");
+    return img_extract_is(text, t, "and") || img_extract_is(text, t, "or") ||
+           img_extract_is(text, t, "and/or");
 }
 
 static bool tok_is(const char *text, const img_token_t *t, const char *w)
 {
-    return img_text_ieq(text, t->start, t->end, w);
+    return img_extract_is(text, t, w);
 }
 
 static bool tok_in(const char *text, const img_token_t *t, const char *const *words)
@@ -60,14 +59,15 @@ static bool is_caps(const img_token_t *t)
  * EXPERIENCE") is not a skill of the candidate. */
 static bool inside_name(const char *text, const img_token_t *toks, size_t n, const cand_t *c)
 {
-    static const char *const before[] = {"department", "school", "college", "university",
-                                         "institute", "faculty", "ministry", "board",
-                                         "academy", "center", "centre", "council", NULL};
-    static const char *const after[] = {"school", "schools", "district", "department", "university",
-                                        "college", "institute", "center", "centre", "inc",
-                                        "ltd", "llc", "corporation", "corp", "company", "group",
-                                        "association", "society", "foundation", "authority",
-                                        "agency", "academy", "services", "limited", NULL};
+    static const char *const before[] = {
+        "department", "school",  "college", "university", "institute", "faculty", "ministry",
+        "board",      "academy", "center",  "centre",     "council",   NULL};
+    static const char *const after[] = {
+        "school",  "schools",     "district",    "department", "university",
+        "college", "institute",   "center",      "centre",     "inc",
+        "ltd",     "llc",         "corporation", "corp",       "company",
+        "group",   "association", "society",     "foundation", "authority",
+        "agency",  "academy",     "services",    "limited",    NULL};
     const img_token_t *first = &toks[c->t0], *last = &toks[c->t1 - 1];
     if (c->compound || !is_caps(first))
         return false;
@@ -97,22 +97,21 @@ static bool inside_name(const char *text, const img_token_t *toks, size_t n, con
  * island, "excel at"), then those an ambiguous word must not have. */
 static bool vetoed(const char *text, const img_token_t *toks, size_t n, const cand_t *c)
 {
-    static const char *const island[] = {"island",  "islands",   "indonesia", "sea",
-                                         "coffee",  "indonesian", "jakarta",  "bali",
-                                         "sumatra", "province",  NULL};
-    static const char *const excel_after[] = {"at", "in", "as", "within", "under", "when",
-                                              "with", NULL};
-    static const char *const excel_before[] = {"will", "can", "who", "help", "helps",
-                                               "helping", "they", "you", "we", "i",
-                                               "must", "should", "to", NULL};
+    static const char *const island[] = {"island",  "islands",    "indonesia", "sea",
+                                         "coffee",  "indonesian", "jakarta",   "bali",
+                                         "sumatra", "province",   NULL};
+    static const char *const excel_after[] = {"at",    "in",   "as",   "within",
+                                              "under", "when", "with", NULL};
+    static const char *const excel_before[] = {"will",    "can",    "who", "help", "helps",
+                                               "helping", "they",   "you", "we",   "i",
+                                               "must",    "should", "to",  NULL};
     static const char *const letter_before[] = {
-        "grade", "class",    "level",  "type",  "vitamin", "plan",  "section", "part",
-        "appendix", "hepatitis", "series", "category", "tier", "block", "phase", "zone",
-        "building", "room", "unit", "model", "option", "schedule", "annex", NULL};
+        "grade",    "class",     "level",  "type",     "vitamin", "plan",     "section", "part",
+        "appendix", "hepatitis", "series", "category", "tier",    "block",    "phase",   "zone",
+        "building", "room",      "unit",   "model",    "option",  "schedule", "annex",   NULL};
     const img_token_t *first = &toks[c->t0];
     size_t nt = c->t1 - c->t0;
-    if (nt == 1 && tok_is(text, first, "java") && c->t1 < n &&
-        tok_in(text, &toks[c->t1], island))
+    if (nt == 1 && tok_is(text, first, "java") && c->t1 < n && tok_in(text, &toks[c->t1], island))
         return true;
     if (nt == 1 && (tok_is(text, first, "excel") || tok_is(text, first, "excels") ||
                     tok_is(text, first, "excelled"))) {
@@ -212,8 +211,8 @@ static cand_t *add_cand(const img_tax_t *tax, img_arena_t *arena, void *vec,
 
 /* "C/C++", "HTML/CSS", "Java/J2EE": a slash compound the taxonomy does not
  * know as a whole names each of its parts. */
-static void compound_parts(const img_tax_t *tax, const char *text, const img_token_t *tok,
-                           size_t i, img_arena_t *arena, void *vec)
+static void compound_parts(const img_tax_t *tax, const char *text, const img_token_t *tok, size_t i,
+                           img_arena_t *arena, void *vec)
 {
     const img_token_t *t = &tok[i];
     if (t->flags & IMG_TOK_PUNCT || !memchr(text + t->start, '/', t->end - t->start))
@@ -284,6 +283,23 @@ static bool versioned(const img_tax_t *tax, const char *text, const img_token_t 
     return true;
 }
 
+/* Lower-case function words that start no taxonomy name: skipped without a
+ * lookup (most tokens of prose are such words). */
+static bool function_word(const char *text, const img_token_t *t)
+{
+    static const char *const words[] = {"a",    "an", "and", "or",   "of",  "to",   "for",
+                                        "on",   "at", "by",  "as",   "is",  "are",  "be",
+                                        "the",  "in", "we",  "you",  "our", "your", "this",
+                                        "that", "it", "was", "were", "has", "have", NULL};
+    size_t n = t->end - t->start;
+    if (n > 4 || !(text[t->start] >= 'a' && text[t->start] <= 'z'))
+        return false;
+    for (const char *const *w = words; *w; w++)
+        if ((*w)[0] == text[t->start] && strlen(*w) == n && !memcmp(*w, text + t->start, n))
+            return true;
+    return false;
+}
+
 size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t start, size_t end,
                             unsigned flags, img_arena_t *arena, img_mention_t **out)
 {
@@ -291,21 +307,26 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
     if (!tax || !doc || start >= end || end > doc->len)
         return 0;
     const char *text = doc->text;
-    img_token_t *toks;
-    size_t n = img_text_tokenize(doc, start, end, arena, &toks);
+    /* Word classes and zones are only needed in a whole document (headings,
+     * benefits) or for ambiguous candidates: prepared lazily otherwise. */
+    img_xprep_t prep;
+    bool doc_mode = (flags & IMG_EXTRACT_DOC) != 0;
+    img_extract_prepare(doc, start, end, doc_mode ? flags : flags | IMG_EXTRACT_LAZY, arena, &prep);
+    const img_token_t *toks = prep.t;
+    const unsigned *cls = prep.cls;
+    size_t n = prep.n;
     if (!n)
         return 0;
-    unsigned char *zone = img_extract_zones(doc, toks, n, flags, arena);
-    bool *mask = img_extract_mask(text, toks, n, arena);
 
     IMG_VEC(cand_t) cands = {0};
     for (size_t i = 0; i < n;) {
         img_tax_match_t m;
-        unsigned char z = zone[toks[i].line];
+        unsigned char z = prep.zone ? prep.zone[toks[i].line] : XZ_NEUTRAL;
         /* In a whole document, headings ("EDUCATION") and prose about the
          * employer name no skill of the candidate's. */
-        bool doc_skip = (flags & IMG_EXTRACT_DOC) && (z == XZ_COMPANY || z == XZ_HEADING);
-        if (z == XZ_NOISE || doc_skip || mask[i] || (toks[i].flags & IMG_TOK_PUNCT)) {
+        bool doc_skip = doc_mode && (z == XZ_COMPANY || z == XZ_HEADING);
+        if (z == XZ_NOISE || doc_skip || (cls[i] & XW_MASKED) || (toks[i].flags & IMG_TOK_PUNCT) ||
+            function_word(text, &toks[i])) {
             i++;
             continue;
         }
@@ -320,6 +341,19 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
     }
 
     /* Ambiguous candidates: decided from their surroundings. */
+    for (size_t k = 0; k < cands.n && !prep.zone; k++) {
+        if (cands.v[k].keep && !cands.v[k].ctx)
+            continue;
+        if (flags & IMG_EXTRACT_LIST) {
+            /* a list throughout: the zones need no word classes */
+            size_t nl = doc->n_lines ? doc->n_lines : 1;
+            prep.zone = img_arena_alloc(arena, nl);
+            memset(prep.zone, XZ_LIST, nl);
+        } else {
+            img_extract_prepare_classes(doc, flags, arena, &prep);
+        }
+    }
+    const unsigned char *zone = prep.zone;
     for (size_t k = 0; k < cands.n; k++) {
         cand_t *c = &cands.v[k];
         if (vetoed(text, toks, n, c)) {
@@ -349,9 +383,9 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
         }
         if (c->single) {
             /* One letter: a list, a run, or a cue right beside it ("C programming"). */
-            c->keep = cue_near(text, toks, n, c, 1) ||
-                      (c->t0 >= 2 && cue_near(text, toks, n, c, 2) &&
-                       tok_is(text, &toks[c->t0 - 1], "in"));
+            c->keep =
+                cue_near(text, toks, n, c, 1) || (c->t0 >= 2 && cue_near(text, toks, n, c, 2) &&
+                                                  tok_is(text, &toks[c->t0 - 1], "in"));
             continue;
         }
         /* A plain skill or a technical cue within three tokens on the line. */

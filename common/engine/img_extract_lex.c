@@ -11,6 +11,9 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,8 +64,7 @@ static const struct {
      "msc bsc ba ma master masters bachelor bachelors studies record excellence expertize "
      "know-how practice trained training "
      "responsible "},
-    {XW_PREP,
-     "in with of on for about using within around across at into via "},
+    {XW_PREP, "in with of on for about using within around across at into via "},
     {XW_STOP,
      "that which who whom whose where when whenever while whilst because since so if unless "
      "though although whether than then thus hence therefore etc e.g i.e eg ie such including "
@@ -73,8 +75,7 @@ static const struct {
      "often never preferred required desirable desired advantage advantageous beneficial bonus "
      "nice mandatory essential optional welcome appreciated asset benefit what why how all "
      "other others other's another every each any some both either neither "},
-    {XW_AUX,
-     "will would can could should must shall may you'll we'll "},
+    {XW_AUX, "will would can could should must shall may you'll we'll "},
     {XW_DET,
      "a an the our your their its this these that those some any all each every his her my one "
      "two three several many multiple various different relevant related "},
@@ -116,11 +117,9 @@ static const struct {
      "scripts script scripting code coding coded framework frameworks library libraries using "
      "sdk api apis compiler backend frontend stack ecosystem toolchain syntax written engineer "
      "engineers runtime modules module packages apps applications app projects "},
-    {XW_SUBJ,
-     "you you'll you're your candidate candidates applicant applicants he she person "
-     "individual incumbent successful ideal "},
-    {XW_CONJ,
-     "and or & and/or "},
+    {XW_SUBJ, "you you'll you're your candidate candidates applicant applicants he she person "
+              "individual incumbent successful ideal "},
+    {XW_CONJ, "and or & and/or "},
     {XW_NOISEHEAD,
      "benefits benefit perks offer offering compensation salary package packages apply "
      "application applications contact culture employer equal disclaimer privacy life company "
@@ -135,6 +134,16 @@ static const struct {
     {XW_NOUNEND,
      "environment environments team teams role roles position positions company companies "
      "setting settings context field fields area areas level levels industry basis "},
+    {XW_WE, "we our we're we've us "},
+    {XW_DEGREE,
+     "degree degrees diploma phd msc bsc ba ma bs ms mba master masters master's bachelor "
+     "bachelors bachelor's major majored minor studies education doctorate "},
+    {XW_GENERIC, "technical key computer special core additional other soft hard relevant required "
+                 "essential basic new current personal professional general transferable specific "
+                 "various necessary having own many some "},
+    {XW_LEAD, "at in as with by here "},
+    {XW_ASK, "looking seeking expect require need want search searching hire hiring "},
+    {XW_EEO, "discriminate discrimination regardless regard equal affirmative veteran "},
     {XW_PLAINHEAD,
      "description overview summary information details introduction education objective "
      "objectives projects certifications certificates awards achievements accomplishments "
@@ -143,24 +152,40 @@ static const struct {
      "highlights strengths declaration extracurricular academic academics honors honours "},
 };
 
-typedef struct lex_word {
-    const char *w;
+/* An open-addressing hash table of the words (no pointers: offsets into
+ * lex_chars), built once per process; a lookup costs one hash and usually
+ * one comparison. */
+typedef struct lex_slot {
+    uint16_t off, len; /* len 0: empty */
     unsigned cls;
-} lex_word_t;
+} lex_slot_t;
 
-enum { LEX_MAX = 2048, LEX_CHARS = 16384 };
-static lex_word_t lex[LEX_MAX];
+enum { LEX_SLOTS = 4096, LEX_CHARS = 16384 };
+static lex_slot_t lex[LEX_SLOTS];
 static size_t n_lex;
 static char lex_chars[LEX_CHARS];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+static atomic_bool lex_ready; /* set once the table is built: skips pthread_once */
 
-static int lex_cmp(const void *a, const void *b)
+static uint32_t lex_hash(const char *w, size_t n)
 {
-    return strcmp(((const lex_word_t *)a)->w, ((const lex_word_t *)b)->w);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
 }
 
-/* Splits the class strings into one sorted table, merging the classes of a
- * word listed more than once. Runs once per process. */
+/* The slot of w: its own, or the empty one where it would go. */
+static lex_slot_t *lex_slot(const char *w, size_t n)
+{
+    size_t i = lex_hash(w, n) & (LEX_SLOTS - 1);
+    while (lex[i].len && !(lex[i].len == n && !memcmp(lex_chars + lex[i].off, w, n)))
+        i = (i + 1) & (LEX_SLOTS - 1);
+    return &lex[i];
+}
+
+/* Splits the class strings into the table, merging the classes of a word
+ * listed more than once. Runs once per process. */
 static void lex_build(void)
 {
     size_t used = 0;
@@ -173,26 +198,21 @@ static void lex_build(void)
             while (*q && *q != ' ')
                 q++;
             size_t n = (size_t)(q - p);
-            if (n && n_lex < LEX_MAX && used + n + 1 <= LEX_CHARS) {
-                memcpy(lex_chars + used, p, n);
-                lex_chars[used + n] = '\0';
-                lex[n_lex].w = lex_chars + used;
-                lex[n_lex].cls = CLASSES[c].cls;
-                n_lex++;
-                used += n + 1;
+            if (n && n_lex < LEX_SLOTS / 2 && used + n <= LEX_CHARS) {
+                lex_slot_t *s = lex_slot(p, n);
+                if (!s->len) {
+                    memcpy(lex_chars + used, p, n);
+                    s->off = (uint16_t)used;
+                    s->len = (uint16_t)n;
+                    used += n;
+                    n_lex++;
+                }
+                s->cls |= CLASSES[c].cls;
             }
             p = q;
         }
     }
-    qsort(lex, n_lex, sizeof(lex[0]), lex_cmp);
-    size_t o = 0;
-    for (size_t i = 0; i < n_lex; i++) {
-        if (o && !strcmp(lex[o - 1].w, lex[i].w))
-            lex[o - 1].cls |= lex[i].cls;
-        else
-            lex[o++] = lex[i];
-    }
-    n_lex = o;
+    atomic_store_explicit(&lex_ready, true, memory_order_release);
 }
 
 size_t img_extract_lex_size(void)
@@ -201,85 +221,43 @@ size_t img_extract_lex_size(void)
     return n_lex;
 }
 
-static unsigned lex_find(const char *w)
+/* Verb bits of stem[0..n) followed by `tail` (a restored ending or ""). */
+static unsigned verb_of(char *stem, size_t n, const char *tail)
 {
-    size_t lo = 0, hi = n_lex;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(w, lex[mid].w);
-        if (c == 0)
-            return lex[mid].cls;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
+    size_t k = strlen(tail);
+    memcpy(stem + n, tail, k);
+    return lex_slot(stem, n + k)->cls & XW_VERB;
 }
 
-/* Verb bits of a base form. */
-static unsigned verb_of(const char *w)
-{
-    return lex_find(w) & XW_VERB;
-}
-
-/* Derives -ing, -s and -ed forms of lexicon verbs. */
-static unsigned verb_form(char *w, size_t n)
+/* Derives -ing, -ed and -s forms of lexicon verbs: "developing" and
+ * "developed" from "develop", "planning" from "plan", "creates" from "create". */
+static unsigned verb_form(const char *w, size_t n)
 {
     char stem[48];
-    if (n < 4 || n >= sizeof(stem))
+    if (n < 4 || n + 2 >= sizeof(stem))
         return 0;
-    memcpy(stem, w, n + 1);
-    if (n > 5 && !strcmp(w + n - 3, "ing")) {
-        size_t m = n - 3;
-        stem[m] = '\0';
-        if (verb_of(stem))
-            return XW_VERB | XW_ING;
-        stem[m] = 'e', stem[m + 1] = '\0';
-        if (verb_of(stem))
-            return XW_VERB | XW_ING;
-        if (m >= 2 && stem[m - 1] == stem[m - 2]) {
-            stem[m - 1] = '\0';
-            if (verb_of(stem))
-                return XW_VERB | XW_ING;
-        }
+    memcpy(stem, w, n);
+    size_t m;
+    unsigned form;
+    if (n > 5 && !memcmp(w + n - 3, "ing", 3))
+        m = n - 3, form = XW_ING;
+    else if (n > 4 && !memcmp(w + n - 2, "ed", 2))
+        m = n - 2, form = XW_ED;
+    else if (w[n - 1] == 's' && w[n - 2] != 's')
+        m = n - 1, form = XW_3S;
+    else
         return 0;
-    }
-    if (n > 4 && !strcmp(w + n - 2, "ed")) {
-        size_t m = n - 2;
-        stem[m] = '\0';
-        if (verb_of(stem))
-            return XW_VERB | XW_ED;
-        stem[m] = 'e', stem[m + 1] = '\0';
-        if (verb_of(stem))
-            return XW_VERB | XW_ED;
-        if (m >= 2 && stem[m - 1] == stem[m - 2]) {
-            stem[m - 1] = '\0';
-            if (verb_of(stem))
-                return XW_VERB | XW_ED;
-        }
-        if (!strcmp(w + n - 3, "ied")) {
-            memcpy(stem + n - 3, "y", 2);
-            if (verb_of(stem))
-                return XW_VERB | XW_ED;
-        }
-        return 0;
-    }
-    if (w[n - 1] == 's' && w[n - 2] != 's') {
-        stem[n - 1] = '\0';
-        if (verb_of(stem))
-            return XW_VERB | XW_3S;
-        if (n > 4 && !strcmp(w + n - 3, "ies")) {
-            memcpy(stem + n - 3, "y", 2);
-            if (verb_of(stem))
-                return XW_VERB | XW_3S;
-        }
-        if (n > 4 && w[n - 2] == 'e') {
-            stem[n - 2] = '\0';
-            if (verb_of(stem))
-                return XW_VERB | XW_3S;
-        }
-    }
+    if (verb_of(stem, m, "") || verb_of(stem, m, "e") ||
+        (form != XW_3S && stem[m - 1] == stem[m - 2] && verb_of(stem, m - 1, "")))
+        return XW_VERB | form;
+    /* "applies", "applied": y -> ie, y -> i */
+    if (form == XW_3S && m >= 3 && stem[m - 1] == 'e' && stem[m - 2] == 'i' &&
+        verb_of(stem, m - 2, "y"))
+        return XW_VERB | form;
+    if (form == XW_ED && m >= 2 && stem[m - 1] == 'i' && verb_of(stem, m - 1, "y"))
+        return XW_VERB | form;
+    if (form == XW_3S && m >= 1 && stem[m - 1] == 'e' && verb_of(stem, m - 1, ""))
+        return XW_VERB | form;
     return 0;
 }
 
@@ -287,22 +265,22 @@ unsigned img_extract_word(const char *text, size_t start, size_t end)
 {
     char w[48];
     size_t n = 0;
+    if (end - start >= sizeof(w))
+        return 0;
     for (size_t i = start; i < end; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == 0xE2 && i + 2 < end && (unsigned char)text[i + 1] == 0x80 &&
             ((unsigned char)text[i + 2] == 0x99 || (unsigned char)text[i + 2] == 0x98)) {
-            c = '\'';
+            c = '\''; /* a curly apostrophe */
             i += 2;
         }
-        if (n + 1 >= sizeof(w))
-            return 0;
-        w[n++] = (char)tolower(c);
+        w[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
     }
-    w[n] = '\0';
     if (!n)
         return 0;
-    pthread_once(&lex_once, lex_build);
-    unsigned cls = lex_find(w);
+    if (!atomic_load_explicit(&lex_ready, memory_order_acquire))
+        pthread_once(&lex_once, lex_build);
+    unsigned cls = lex_slot(w, n)->cls;
     if (!(cls & XW_VERB))
         cls |= verb_form(w, n);
     if (!cls && n > 4 && w[n - 2] == 'l' && w[n - 1] == 'y')
@@ -312,9 +290,9 @@ unsigned img_extract_word(const char *text, size_t start, size_t end)
 
 /* ---- masks ---------------------------------------------------------------- */
 
-bool *img_extract_mask(const char *text, const img_token_t *toks, size_t n, img_arena_t *arena)
+/* Marks URLs, e-mail addresses and placeholders or markup ("<ORGANIZATION>"). */
+static void mask_tokens(const char *text, const img_token_t *toks, size_t n, unsigned *cls)
 {
-    bool *mask = img_arena_alloc(arena, n ? n : 1);
     size_t i = 0;
     while (i < n) {
         /* a chunk: tokens with nothing between them ("http", ":", "/", "/", ...) */
@@ -323,18 +301,18 @@ bool *img_extract_mask(const char *text, const img_token_t *toks, size_t n, img_
             j++;
         size_t s = toks[i].start, e = toks[j - 1].end;
         bool bad = false;
-        for (size_t k = s; k < e && !bad; k++)
-            bad = text[k] == '@' || (text[k] == ':' && k + 2 < e && text[k + 1] == '/' &&
-                                     text[k + 2] == '/');
+        /* '@' and ':' are tokens of their own: a one-token chunk has neither */
+        for (size_t k = s; j - i > 1 && k < e && !bad; k++)
+            bad = text[k] == '@' ||
+                  (text[k] == ':' && k + 2 < e && text[k + 1] == '/' && text[k + 2] == '/');
         bad = bad || (e - s > 4 && img_text_ieq(text, s, s + 4, "www."));
         bad = bad || (j - i == 3 && img_extract_punct(text, &toks[i], '<') &&
                       img_extract_punct(text, &toks[j - 1], '>'));
         if (bad)
             for (size_t k = i; k < j; k++)
-                mask[k] = true;
+                cls[k] = XW_MASKED | XW_STOP | XW_NOSTART;
         i = j;
     }
-    return mask;
 }
 
 /* ---- zones ---------------------------------------------------------------- */
@@ -343,7 +321,7 @@ typedef struct line_info {
     size_t words, seps, colon_at; /* colon_at: word count before the first ':' (0 none) */
     bool sentence_end;            /* '.', '!' or '?' after a word */
     bool ends_colon;
-    unsigned head_cls;            /* union of classes of the words before a colon (or all) */
+    unsigned head_cls; /* union of classes of the words before a colon (or all) */
     bool first_about, first_why;
     bool upper_first;
     bool we_first; /* opens with "We", "Our", "At <Company>" */
@@ -351,29 +329,9 @@ typedef struct line_info {
     bool eeo;      /* an equal-opportunity statement */
 } line_info_t;
 
-static bool placeholder(const char *text, const img_token_t *t, size_t i, size_t a, size_t b)
+static void scan_line(const char *text, const img_token_t *t, const unsigned *cls, size_t a,
+                      size_t b, line_info_t *li)
 {
-    return i > a && i + 1 < b && img_extract_punct(text, &t[i - 1], '<') &&
-           img_extract_punct(text, &t[i + 1], '>') && t[i - 1].end == t[i].start;
-}
-
-static bool word_is(const char *text, const img_token_t *t, const char *const *words)
-{
-    for (; *words; words++)
-        if (img_text_ieq(text, t->start, t->end, *words))
-            return true;
-    return false;
-}
-
-static void scan_line(const char *text, const img_token_t *t, size_t a, size_t b,
-                      line_info_t *li)
-{
-    static const char *const we[] = {"we", "our", "we're", "we’re", "we've", "we’ve", "us", NULL};
-    static const char *const skip[] = {"at", "in", "as", "with", "by", "here", NULL};
-    static const char *const asks[] = {"looking", "seeking", "expect", "require", "need", "want",
-                                       "search", "hire", "hiring", "searching", NULL};
-    static const char *const eeo[] = {"discriminate", "discrimination", "regardless", "regard",
-                                      "equal", "affirmative", "veteran", NULL};
     memset(li, 0, sizeof(*li));
     bool before_colon = true;
     size_t lead = 0; /* words seen while deciding we_first */
@@ -392,31 +350,32 @@ static void scan_line(const char *text, const img_token_t *t, size_t a, size_t b
             continue;
         }
         if (!li->words) {
-            li->first_about = img_text_ieq(text, t[i].start, t[i].end, "about");
-            li->first_why = img_text_ieq(text, t[i].start, t[i].end, "why");
+            li->first_about = img_extract_is(text, &t[i], "about");
+            li->first_why = img_extract_is(text, &t[i], "why");
             li->upper_first = (t[i].flags & IMG_TOK_UPPER) != 0;
         }
         li->words++;
-        if (placeholder(text, t, i, a, b)) {
-            if (lead < 2 && li->words <= 2)
+        unsigned c = cls[i];
+        if (c & XW_MASKED) {
+            /* "<ORGANIZATION> is a leader in ..." speaks for the employer */
+            if (lead < 2 && li->words <= 2 && i > a && img_extract_punct(text, &t[i - 1], '<'))
                 li->we_first = true;
             lead = 2;
             continue;
         }
-        unsigned cls = img_extract_word(text, t[i].start, t[i].end);
         if (before_colon)
-            li->head_cls |= cls;
+            li->head_cls |= c;
         if (lead < 2) {
-            if (word_is(text, &t[i], we))
+            if (c & XW_WE)
                 li->we_first = true, lead = 2;
-            else if (lead == 0 && word_is(text, &t[i], skip))
+            else if (lead == 0 && (c & XW_LEAD))
                 lead = 1;
             else
                 lead = 2;
         }
-        if ((cls & XW_SUBJ) || word_is(text, &t[i], asks))
+        if (c & (XW_SUBJ | XW_ASK))
             li->asks = true;
-        if (word_is(text, &t[i], eeo))
+        if (c & XW_EEO)
             li->eeo = true;
     }
     li->ends_colon = b > a && img_extract_punct(text, &t[b - 1], ':');
@@ -429,8 +388,8 @@ static int heading_zone(const line_info_t *li, unsigned flags)
 {
     unsigned c = li->head_cls;
     bool skill = (c & XW_SKILLHEAD) != 0;
-    bool noise = (c & XW_NOISEHEAD) || li->first_why ||
-                 (li->first_about && !(c & (XW_SUBJ | XW_SKILLHEAD)));
+    bool noise =
+        (c & XW_NOISEHEAD) || li->first_why || (li->first_about && !(c & (XW_SUBJ | XW_SKILLHEAD)));
     if (noise)
         return (flags & IMG_EXTRACT_DOC) ? XZ_NOISE : XZ_NEUTRAL;
     if (c & XW_LISTHEAD)
@@ -442,8 +401,8 @@ static int heading_zone(const line_info_t *li, unsigned flags)
     return -1;
 }
 
-unsigned char *img_extract_zones(const img_doc_t *doc, const img_token_t *toks, size_t n,
-                                 unsigned flags, img_arena_t *arena)
+static unsigned char *zones(const img_doc_t *doc, const img_token_t *toks, const unsigned *cls,
+                            size_t n, unsigned flags, img_arena_t *arena)
 {
     size_t nl = doc->n_lines ? doc->n_lines : 1;
     unsigned char *z = img_arena_alloc(arena, nl);
@@ -460,7 +419,7 @@ unsigned char *img_extract_zones(const img_doc_t *doc, const img_token_t *toks, 
         while (i < n && toks[i].line == line)
             i++;
         line_info_t li;
-        scan_line(text, toks, a, i, &li);
+        scan_line(text, toks, cls, a, i, &li);
         bool bullet = doc->lines[line].bullet;
         bool heading_shape = li.words >= 1 && li.words <= 6 && !li.sentence_end && !bullet &&
                              li.seps == 0 && (li.ends_colon || li.upper_first);
@@ -496,4 +455,27 @@ unsigned char *img_extract_zones(const img_doc_t *doc, const img_token_t *toks, 
         z[line] = (unsigned char)zl;
     }
     return z;
+}
+
+void img_extract_prepare(const img_doc_t *doc, size_t start, size_t end, unsigned flags,
+                         img_arena_t *arena, img_xprep_t *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->n = img_text_tokenize(doc, start, end, arena, &p->t);
+    p->cls = img_arena_alloc(arena, (p->n ? p->n : 1) * sizeof(*p->cls));
+    mask_tokens(doc->text, p->t, p->n, p->cls);
+    if (flags & IMG_EXTRACT_LAZY)
+        return;
+    img_extract_prepare_classes(doc, flags, arena, p);
+}
+
+void img_extract_prepare_classes(const img_doc_t *doc, unsigned flags, img_arena_t *arena,
+                                 img_xprep_t *p)
+{
+    if (p->zone)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->cls[i] && !(p->t[i].flags & IMG_TOK_PUNCT))
+            p->cls[i] = img_extract_word(doc->text, p->t[i].start, p->t[i].end);
+    p->zone = zones(doc, p->t, p->cls, p->n, flags, arena);
 }

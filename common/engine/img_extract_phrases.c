@@ -56,7 +56,7 @@ static bool punct(const px_t *x, size_t i)
 
 static bool is(const px_t *x, size_t i, const char *w)
 {
-    return i < x->n && img_text_ieq(x->text, x->t[i].start, x->t[i].end, w);
+    return i < x->n && img_extract_is(x->text, &x->t[i], w);
 }
 
 static bool same_line(const px_t *x, size_t a, size_t b)
@@ -86,8 +86,8 @@ static bool emit(px_t *x, int rule, size_t a, size_t b, size_t cap)
         b = a + cap;
     while (a < b && (punct(x, a) || (x->cls[a] & (XW_DET | XW_CONJ | XW_PREP | XW_STOP))))
         a++;
-    while (b > a && (punct(x, b - 1) || (x->cls[b - 1] & (XW_DET | XW_CONJ | XW_PREP |
-                                                           XW_STOP | XW_INTENS | XW_AUX))))
+    while (b > a && (punct(x, b - 1) ||
+                     (x->cls[b - 1] & (XW_DET | XW_CONJ | XW_PREP | XW_STOP | XW_INTENS | XW_AUX))))
         b--;
     if (a >= b)
         return false;
@@ -188,8 +188,8 @@ static size_t objects(px_t *x, int rule, size_t i, size_t line_end)
         i = e;
         /* continue over ", " or "and"/"or" to the next item */
         if (i < line_end &&
-            ((x->cls[i] & XW_CONJ) || (punct(x, i) && (x->text[x->t[i].start] == ',' ||
-                                                       x->text[x->t[i].start] == '/'))))
+            ((x->cls[i] & XW_CONJ) ||
+             (punct(x, i) && (x->text[x->t[i].start] == ',' || x->text[x->t[i].start] == '/'))))
             i++;
         else
             break;
@@ -219,8 +219,8 @@ static void list_line(px_t *x, size_t a, size_t b)
             bool years = false;
             for (size_t q = s; q < k; q++)
                 if (is(x, q, "year") || is(x, q, "years") || is(x, q, "month") ||
-                    is(x, q, "months") || (x->t[q].flags & (IMG_TOK_DIGIT | IMG_TOK_ALPHA)) ==
-                                              IMG_TOK_DIGIT)
+                    is(x, q, "months") ||
+                    (x->t[q].flags & (IMG_TOK_DIGIT | IMG_TOK_ALPHA)) == IMG_TOK_DIGIT)
                     years = true;
             if (!years && k - s <= MAX_LIST_ITEM)
                 emit(x, R_LIST_ITEM, s, k, MAX_LIST_ITEM);
@@ -247,7 +247,12 @@ static void head_nouns(px_t *x, size_t a, size_t b)
                     break;
             m--;
         }
-        if (m < h)
+        /* "COMPUTER SKILLS", "technical skills", "key skills": headings and
+         * generic modifiers name no particular skill */
+        bool generic = true;
+        for (size_t k = m; k < h && generic; k++)
+            generic = (x->cls[k] & (XW_GENERIC | XW_CONJ)) != 0;
+        if (m < h && !generic && !(x->t[h].flags & IMG_TOK_ALLCAPS))
             emit(x, R_HEAD, m, h + 1, 5);
     }
 }
@@ -307,8 +312,8 @@ static void prose_line(px_t *x, size_t a, size_t b, bool bullet)
         }
         /* A verb coordinated with the phrase just taken: "work in a team and
          * communicate with stakeholders" */
-        if ((c & XW_CONJ) && i > a && x->claimed[i - 1] && i + 1 < b &&
-            plain_verb(x->cls[i + 1]) && !x->resume) {
+        if ((c & XW_CONJ) && i > a && x->claimed[i - 1] && i + 1 < b && plain_verb(x->cls[i + 1]) &&
+            !x->resume) {
             size_t e = verb_extent(x, i + 1);
             if (emit(x, R_COORD_VERB, i + 1, e, MAX_VERB_PHRASE)) {
                 i = e - 1;
@@ -316,8 +321,9 @@ static void prose_line(px_t *x, size_t a, size_t b, bool bullet)
             }
         }
         /* "you will [also] [be able to] design ...", "you'll build" */
-        if ((c & XW_AUX) && !x->resume && ((c & XW_SUBJ) || (i > a && (x->cls[i - 1] & XW_SUBJ)) ||
-                             (i > a + 1 && (x->cls[i - 2] & XW_SUBJ)))) {
+        if ((c & XW_AUX) && !x->resume &&
+            ((c & XW_SUBJ) || (i > a && (x->cls[i - 1] & XW_SUBJ)) ||
+             (i > a + 1 && (x->cls[i - 2] & XW_SUBJ)))) {
             size_t j = i + 1, s0 = 0;
             bool have_s0 = false;
             while (j < b && (is(x, j, "also") || is(x, j, "be") || is(x, j, "able") ||
@@ -346,9 +352,10 @@ static void prose_line(px_t *x, size_t a, size_t b, bool bullet)
                 continue;
             }
         }
-        /* "experience with X", "knowledge of X", "degree in X",
-         * "experience building X" */
-        if ((c & XW_CUE_OBJ) && i + 1 < b) {
+        /* "experience with X", "knowledge of X", "degree in X", "experience
+         * building X" (in a resume the field of a degree is an education
+         * fact, not a skill phrase) */
+        if ((c & XW_CUE_OBJ) && i + 1 < b && !(x->resume && (c & XW_DEGREE))) {
             size_t j = i + 1;
             if (x->cls[j] & XW_PREP)
                 j++;
@@ -384,14 +391,14 @@ static void prose_line(px_t *x, size_t a, size_t b, bool bullet)
                        ((x->cls[p] & XW_CONJ) && p > a && x->claimed[p - 1]);
             }
             size_t e = i + 1;
-            bool person = e < b && (is(x, e, "player") || is(x, e, "learner") ||
-                                    is(x, e, "starter") || is(x, e, "thinker") ||
-                                    is(x, e, "worker") || is(x, e, "attitude") ||
-                                    is(x, e, "mindset") || is(x, e, "personality") ||
-                                    is(x, e, "communicator") || is(x, e, "person") ||
-                                    is(x, e, "individual") || is(x, e, "professional"));
-            bool attributive = e < b && !hard(x, e) &&
-                               !(x->cls[e] & (XW_CONJ | XW_PREP | XW_STOP | XW_SOFT));
+            bool person =
+                e < b &&
+                (is(x, e, "player") || is(x, e, "learner") || is(x, e, "starter") ||
+                 is(x, e, "thinker") || is(x, e, "worker") || is(x, e, "attitude") ||
+                 is(x, e, "mindset") || is(x, e, "personality") || is(x, e, "communicator") ||
+                 is(x, e, "person") || is(x, e, "individual") || is(x, e, "professional"));
+            bool attributive =
+                e < b && !hard(x, e) && !(x->cls[e] & (XW_CONJ | XW_PREP | XW_STOP | XW_SOFT));
             if (said && (person || !attributive)) {
                 emit(x, R_SOFT, i, person ? e + 1 : e, 3);
                 continue;
@@ -424,21 +431,16 @@ size_t img_extract_phrases(const img_tax_t *tax, const img_doc_t *doc, size_t st
     x.text = doc->text;
     x.arena = arena;
     x.resume = (flags & IMG_EXTRACT_RESUME) != 0;
-    img_token_t *toks;
-    x.n = img_text_tokenize(doc, start, end, arena, &toks);
-    x.t = toks;
-    if (!x.n)
+    img_xprep_t prep;
+    img_extract_prepare(doc, start, end, flags, arena, &prep);
+    if (!prep.n)
         return 0;
-    x.zone = img_extract_zones(doc, toks, x.n, flags, arena);
-    x.cls = img_arena_alloc(arena, x.n * sizeof(*x.cls));
+    const img_token_t *toks = prep.t;
+    x.t = prep.t;
+    x.n = prep.n;
+    x.cls = prep.cls;
+    x.zone = prep.zone;
     x.claimed = img_arena_alloc(arena, x.n * sizeof(*x.claimed));
-    bool *mask = img_extract_mask(x.text, toks, x.n, arena);
-    for (size_t i = 0; i < x.n; i++) {
-        if (mask[i])
-            x.cls[i] = XW_STOP | XW_NOSTART; /* URLs, e-mail, "<ORGANIZATION>" */
-        else if (!punct(&x, i))
-            x.cls[i] = img_extract_word(x.text, toks[i].start, toks[i].end);
-    }
     for (size_t i = 0; i < x.n;) {
         size_t a = i, line = toks[i].line;
         while (i < x.n && toks[i].line == line)

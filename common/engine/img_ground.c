@@ -16,157 +16,46 @@
 #include "../util/img_utf8.h"
 #include "img_suggest_int.h"
 
-/* ---- numbers ---- */
+/* Case-insensitive equality of t[s..e) with a lower-case word literal. */
+#define word_is(t, s, e, w)                                                                        \
+    ((e) - (s) == sizeof(w) - 1 && strncasecmp((t) + (s), (w), sizeof(w) - 1) == 0)
 
 static bool is_alnum_byte(char c)
 {
-    return isalnum((unsigned char)c) != 0;
-}
-
-/* Currency sign at text[i]: its byte length, else 0. */
-static size_t currency_at(const char *t, size_t len, size_t i)
-{
-    if (t[i] == '$')
-        return 1;
-    if (i + 1 < len && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA3)
-        return 2; /* £ */
-    if (i + 2 < len && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x82 &&
-        (unsigned char)t[i + 2] == 0xAC)
-        return 3; /* € */
-    return 0;
-}
-
-static bool scan_number(const char *t, size_t len, size_t *pos, bool skip_brackets, size_t *start,
-                        size_t *end, char *norm, size_t cap)
-{
-    size_t i = *pos;
-    while (i < len) {
-        if (skip_brackets && t[i] == '[') {
-            const char *q = memchr(t + i, ']', len - i);
-            i = q ? (size_t)(q - t) + 1 : len;
-            continue;
-        }
-        unsigned char c0 = (unsigned char)t[i];
-        if (!isdigit(c0) && c0 != '$' && c0 != 0xC2 && c0 != 0xE2) {
-            if (isalnum(c0)) /* a word: digits inside it ("EC2") are not figures */
-                while (i < len && is_alnum_byte(t[i]))
-                    i++;
-            else
-                i++;
-            continue;
-        }
-        size_t cl = currency_at(t, len, i);
-        size_t d = i + cl;
-        if (d >= len || !isdigit((unsigned char)t[d]) || (i > 0 && is_alnum_byte(t[i - 1])) ||
-            (i > 0 && cl == 0 && t[i - 1] == '.' && i > 1 && isdigit((unsigned char)t[i - 2]))) {
-            /* inside a word such as "EC2" or "v1": skip the whole word */
-            if (is_alnum_byte(t[i]))
-                while (i < len && is_alnum_byte(t[i]))
-                    i++;
-            else
-                i++;
-            continue;
-        }
-        size_t n = 0, e = d;
-        while (e < len) {
-            if (isdigit((unsigned char)t[e])) {
-                if (n + 1 < cap)
-                    norm[n++] = t[e];
-                e++;
-            } else if ((t[e] == ',' || t[e] == '.') && e + 1 < len &&
-                       isdigit((unsigned char)t[e + 1])) {
-                if (t[e] == '.' && n + 1 < cap)
-                    norm[n++] = '.';
-                e++;
-            } else {
-                break;
-            }
-        }
-        norm[n] = '\0';
-        /* Canonical form: no leading zeros, no ".0" tail. */
-        char *dot = strchr(norm, '.');
-        if (dot) {
-            size_t k = strlen(norm);
-            while (k > 0 && norm[k - 1] == '0')
-                norm[--k] = '\0';
-            if (k > 0 && norm[k - 1] == '.')
-                norm[--k] = '\0';
-        }
-        size_t lead = 0;
-        while (norm[lead] == '0' && norm[lead + 1] && norm[lead + 1] != '.')
-            lead++;
-        memmove(norm, norm + lead, strlen(norm + lead) + 1);
-        /* A step number ("1)", "2.") at the start of a clause is not a figure. */
-        if (cl == 0 && e < len && (t[e] == ')' || (t[e] == '.' && (e + 1 >= len || t[e + 1] == ' '))) &&
-            e - d <= 2) {
-            size_t b = i;
-            while (b > 0 && t[b - 1] == ' ')
-                b--;
-            if (b == 0 || strchr(":;.(\n", t[b - 1])) {
-                i = e + 1;
-                continue;
-            }
-        }
-        /* Suffix: %, k/K/M/B/x/+ when not starting a word, ordinals. */
-        if (e < len && t[e] == '%') {
-            e++;
-        } else if (e < len && strchr("kKMBxX+", t[e]) && (e + 1 >= len || !is_alnum_byte(t[e + 1]))) {
-            e++;
-        } else if (e + 1 < len && (strncasecmp(t + e, "st", 2) == 0 || strncasecmp(t + e, "nd", 2) == 0 ||
-                                   strncasecmp(t + e, "rd", 2) == 0 || strncasecmp(t + e, "th", 2) == 0) &&
-                   (e + 2 >= len || !is_alnum_byte(t[e + 2]))) {
-            e += 2;
-        } else if (e < len && isalpha((unsigned char)t[e])) {
-            /* "5G", "3D": part of a name, not a figure */
-            while (e < len && is_alnum_byte(t[e]))
-                e++;
-            i = e;
-            continue;
-        }
-        *start = i;
-        *end = e;
-        *pos = e;
-        return true;
-    }
-    *pos = len;
-    return false;
-}
-
-bool img_ground_next_number(const char *text, size_t len, size_t *pos, size_t *start,
-                            size_t *end, char *norm, size_t cap)
-{
-    return scan_number(text, len, pos, true, start, end, norm, cap);
-}
-
-void img_ground_ctx_init(img_ground_ctx_t *ctx, const img_analysis_t *a)
-{
-    IMG_VEC(const char *) nums = {0};
-    ctx->a = a;
-    if (a->resume.text) {
-        size_t pos = 0, s, e;
-        char norm[32];
-        while (scan_number(a->resume.text, a->resume.len, &pos, false, &s, &e, norm,
-                           sizeof(norm))) {
-            bool seen = false;
-            for (size_t i = 0; i < nums.n && !seen; i++)
-                seen = strcmp(nums.v[i], norm) == 0;
-            if (!seen)
-                *IMG_VEC_PUSH(a->arena, &nums) = img_arena_strdup(a->arena, norm);
-        }
-    }
-    ctx->nums = nums.v;
-    ctx->n_nums = nums.n;
-}
-
-bool img_ground_number_supported(const img_ground_ctx_t *ctx, const char *norm)
-{
-    for (size_t i = 0; i < ctx->n_nums; i++)
-        if (strcmp(ctx->nums[i], norm) == 0)
-            return true;
-    return false;
+    return img_sg_alnum((unsigned char)c) != 0;
 }
 
 /* ---- words ---- */
+
+static bool is_space_byte(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Length of the match of s[0..n) at t[i..len), case-insensitive, any run of
+ * whitespace in s matching any run in t (a bullet may wrap); 0 if none. */
+static size_t match_at(const char *t, size_t len, size_t i, const char *s, size_t n)
+{
+    size_t p = i, q = 0;
+    while (q < n) {
+        if (p >= len)
+            return 0;
+        if (is_space_byte(s[q])) {
+            if (!is_space_byte(t[p]))
+                return 0;
+            while (q < n && is_space_byte(s[q]))
+                q++;
+            while (p < len && is_space_byte(t[p]))
+                p++;
+            continue;
+        }
+        if (img_sg_lower((unsigned char)t[p]) != img_sg_lower((unsigned char)s[q]))
+            return 0;
+        p++;
+        q++;
+    }
+    return p - i;
+}
 
 /* Case-insensitive whole-word search of s[0..n) in the resume. */
 static bool resume_has(const img_analysis_t *a, const char *s, size_t n)
@@ -175,13 +64,16 @@ static bool resume_has(const img_analysis_t *a, const char *s, size_t n)
     size_t len = a->resume.len;
     if (!t || n == 0 || n > len)
         return false;
-    for (size_t i = 0; i + n <= len; i++) {
-        if (tolower((unsigned char)t[i]) != tolower((unsigned char)s[0]) ||
-            strncasecmp(t + i, s, n) != 0)
+    char c0 = img_sg_lower((unsigned char)s[0]);
+    for (size_t i = 0; i < len; i++) {
+        if (img_sg_lower((unsigned char)t[i]) != c0)
+            continue;
+        size_t m = match_at(t, len, i, s, n);
+        if (!m)
             continue;
         if (i > 0 && is_alnum_byte(t[i - 1]) && is_alnum_byte(s[0]))
             continue;
-        if (i + n < len && is_alnum_byte(t[i + n]) && is_alnum_byte(s[n - 1]))
+        if (i + m < len && is_alnum_byte(t[i + m]) && is_alnum_byte(s[n - 1]))
             continue;
         return true;
     }
@@ -212,23 +104,25 @@ static bool in_list(const char *list, const char *t, size_t s, size_t e)
         return false;
     w[0] = '|';
     for (size_t i = s; i < e; i++)
-        w[i - s + 1] = (char)tolower((unsigned char)t[i]);
+        w[i - s + 1] = img_sg_lower((unsigned char)t[i]);
     w[e - s + 1] = '|';
     w[e - s + 2] = '\0';
     return strstr(list, w) != NULL;
 }
 
-/* Case-insensitive equality of t[s..e) with a lower-case word literal. */
-#define word_is(t, s, e, w)                                                                        \
-    ((e) - (s) == sizeof(w) - 1 && strncasecmp((t) + (s), (w), sizeof(w) - 1) == 0)
-
 /* Words and single punctuation characters, with the token flags of
  * img_text.h; cheaper than img_text_tokenize (no Unicode normalisation:
  * non-ASCII bytes count as letters), which is all the guard needs. */
-static size_t lex(img_arena_t *ar, const char *t, size_t len, img_token_t **out)
+static size_t lex(const img_ground_ctx_t *ctx, const char *t, size_t len, img_token_t **out)
 {
-    size_t cap = len / 2 + 2, n = 0;
-    img_token_t *tok = img_arena_alloc(ar, cap * sizeof(*tok));
+    img_ground_scratch_t *sb = ctx->scratch;
+    size_t cap = len + 1, n = 0; /* one token per byte at worst (",,,") */
+    if (sb->cap < cap) {
+        sb->cap = cap * 2;
+        sb->tok = img_arena_alloc(ctx->a->arena, sb->cap * sizeof(*sb->tok));
+        sb->flags = img_arena_alloc(ctx->a->arena, sb->cap * 3);
+    }
+    img_token_t *tok = sb->tok;
     uint16_t line = 0;
     for (size_t p = 0; p < len && n < cap;) {
         unsigned char c = (unsigned char)t[p];
@@ -244,7 +138,8 @@ static size_t lex(img_arena_t *ar, const char *t, size_t len, img_token_t **out)
         img_token_t *k = &tok[n++];
         k->start = (uint32_t)p;
         k->line = line;
-        if (!isalnum(c) && c < 0x80) {
+        k->flags = 0;
+        if (!img_sg_alnum(c) && c < 0x80) {
             k->end = (uint32_t)(p + 1);
             k->flags = IMG_TOK_PUNCT;
             p++;
@@ -254,13 +149,14 @@ static size_t lex(img_arena_t *ar, const char *t, size_t len, img_token_t **out)
         size_t q = p;
         while (q < len) {
             unsigned char d = (unsigned char)t[q];
-            if (isalpha(d) || d >= 0x80) {
+            if (img_sg_alpha(d) || d >= 0x80) {
                 flags |= IMG_TOK_ALPHA;
                 letters++;
-                upper += isupper(d) != 0;
-            } else if (isdigit(d)) {
+                upper += img_sg_upper(d) != 0;
+            } else if (img_sg_digit(d)) {
                 flags |= IMG_TOK_DIGIT;
-            } else if (strchr(".-/'&_", d) && q + 1 < len && isalnum((unsigned char)t[q + 1])) {
+            } else if ((d == '.' || d == '-' || d == '/' || d == '\'' || d == '&' || d == '_') &&
+                       q + 1 < len && img_sg_alnum((unsigned char)t[q + 1])) {
                 /* inner punctuation: "Node.js", "CI/CD", "team's" */
             } else if ((d == '+' || d == '#') && q > p) {
                 /* "C++", "C#" */
@@ -269,7 +165,7 @@ static size_t lex(img_arena_t *ar, const char *t, size_t len, img_token_t **out)
             }
             q++;
         }
-        if (isupper(c))
+        if (img_sg_upper(c))
             flags |= IMG_TOK_UPPER;
         if (letters >= 2 && upper == letters)
             flags |= IMG_TOK_ALLCAPS;
@@ -299,25 +195,46 @@ static const char ed_adjectives[] =
 
 static bool is_past_verb(const char *t, size_t s, size_t e)
 {
-    if (e - s < 3 || !isalpha((unsigned char)t[s]))
+    if (e - s < 3 || !img_sg_alpha((unsigned char)t[s]))
         return false;
-    bool ed = e - s >= 4 && tolower((unsigned char)t[e - 1]) == 'd' &&
-              tolower((unsigned char)t[e - 2]) == 'e';
+    bool ed = e - s >= 4 && img_sg_lower((unsigned char)t[e - 1]) == 'd' &&
+              img_sg_lower((unsigned char)t[e - 2]) == 'e';
     if (!ed)
         return e - s <= 8 && in_list(past_irregular, t, s, e);
     for (size_t i = s; i < e; i++)
-        if (!isalpha((unsigned char)t[i]))
+        if (!img_sg_alpha((unsigned char)t[i]))
             return false;
     return !in_list(ed_adjectives, t, s, e);
 }
 
-static const char pronouns[] =
-    "|i|we|i've|we've|";
-static const char perfect_aux[] =
-    "|have|has|had|";
+/* "I", "we", "I've", "we've": a first-person claim follows. */
+static bool is_pronoun(const char *t, size_t s, size_t e)
+{
+    return word_is(t, s, e, "i") || word_is(t, s, e, "we") || word_is(t, s, e, "i've") ||
+           word_is(t, s, e, "we've");
+}
 
-static const char org_suffix[] =
-    "|inc|ltd|llc|corp|corporation|gmbh|plc|co|limited|llp|ag|sa|pty|incorporated|";
+/* "Inc", "Ltd", "GmbH"... after a name: an organisation. */
+static bool org_suffix_at(const char *t, size_t s, size_t e)
+{
+    switch (e - s) {
+    case 2:
+        return word_is(t, s, e, "co") || strncmp(t + s, "AG", 2) == 0;
+    case 3:
+        return word_is(t, s, e, "inc") || word_is(t, s, e, "ltd") || word_is(t, s, e, "llc") ||
+               word_is(t, s, e, "plc") || word_is(t, s, e, "pty") || word_is(t, s, e, "llp");
+    case 4:
+        return word_is(t, s, e, "corp") || word_is(t, s, e, "gmbh");
+    case 7:
+        return word_is(t, s, e, "limited");
+    case 11:
+        return word_is(t, s, e, "corporation");
+    case 12:
+        return word_is(t, s, e, "incorporated");
+    default:
+        return false;
+    }
+}
 static const char work_words[] =
     "|worked|work|working|consulted|consulting|contracted|freelanced|interned|"
     "engineer|developer|designer|manager|analyst|role|position|job|internship|built|"
@@ -332,11 +249,13 @@ static const char not_names[] =
     "wednesday|thursday|friday|saturday|sunday|skills|experience|certifications|"
     "courses|projects|summary|education|plan|i|";
 
-static const char *const instructions[] = {
-    "ignore previous", "ignore all previous", "ignore the previous", "ignore the above",
-    "ignore your instructions", "disregard previous", "disregard the above",
-    "disregard all", "previous instructions", "system prompt", "you are now",
-    "as an ai", "jailbreak", "developer mode", "override the guard", NULL};
+/* Text that addresses the model instead of the candidate: a verb such as
+ * "ignore" followed closely by what it dismisses, or a fixed phrase. */
+static const char instr_verbs[] = "|ignore|disregard|forget|override|bypass|";
+static const char instr_objects[] =
+    "|instructions|instruction|previous|prior|above|guard|guidelines|prompt|";
+static const char *const instr_phrases[] = {"system prompt", "you are now",    "as an ai",
+                                            "jailbreak",     "developer mode", NULL};
 
 typedef struct scan {
     const img_ground_ctx_t *ctx;
@@ -347,6 +266,7 @@ typedef struct scan {
     size_t n_tok;
     bool *masked;  /* per token: inside [brackets] or part of a taxonomy mention */
     bool *bracket; /* per token: inside [brackets] */
+    bool *cited;   /* per token: inside a "quote" the resume contains verbatim */
     img_ground_report_t *r;
 } scan_t;
 
@@ -375,18 +295,44 @@ static bool tok_punct(const scan_t *sc, size_t i, const char *set)
     return (k->flags & IMG_TOK_PUNCT) && strchr(set, sc->t[k->start]);
 }
 
+static void instruction_found(scan_t *sc, size_t s, size_t e)
+{
+    fail(sc, IMG_GF_INSTRUCTION,
+         img_arena_printf(sc->a->arena, "instruction-like text \"%s\"", quote(sc, s, e)));
+}
+
 static void check_instructions(scan_t *sc)
 {
-    for (size_t i = 0; instructions[i]; i++) {
-        const char *hit = strstr(sc->r->lower, instructions[i]);
-        if (!hit)
+    for (size_t i = 0; i < sc->n_tok; i++) {
+        const img_token_t *k = &sc->tok[i];
+        if (!(k->flags & IMG_TOK_ALPHA))
             continue;
-        size_t p = (size_t)(hit - sc->r->lower), e = p + strlen(instructions[i]);
-        while (e < sc->len && isalpha((unsigned char)sc->t[e]))
-            e++;
-        fail(sc, IMG_GF_INSTRUCTION,
-             img_arena_printf(sc->a->arena, "instruction-like text \"%s\"", quote(sc, p, e)));
-        return;
+        char c = img_sg_lower((unsigned char)sc->t[k->start]);
+        /* "ignore all previous instructions", "disregard the rules above" */
+        if ((c == 'i' || c == 'd' || c == 'f' || c == 'o' || c == 'b') &&
+            in_list(instr_verbs, sc->t, k->start, k->end)) {
+            for (size_t j = i + 1; j < sc->n_tok && j <= i + 5; j++) {
+                const img_token_t *o = &sc->tok[j];
+                if ((o->flags & IMG_TOK_PUNCT) && sc->t[o->start] != ',')
+                    break;
+                if (in_list(instr_objects, sc->t, o->start, o->end)) {
+                    instruction_found(sc, k->start, o->end);
+                    return;
+                }
+            }
+        }
+        /* fixed phrases, any whitespace between their words */
+        if (c == 's' || c == 'y' || c == 'a' || c == 'j' || c == 'd')
+            for (size_t p = 0; instr_phrases[p]; p++) {
+                size_t m = instr_phrases[p][0] == c
+                               ? match_at(sc->t, sc->len, k->start, instr_phrases[p],
+                                          strlen(instr_phrases[p]))
+                               : 0;
+                if (m && (k->start + m >= sc->len || !is_alnum_byte(sc->t[k->start + m]))) {
+                    instruction_found(sc, k->start, k->start + m);
+                    return;
+                }
+            }
     }
 }
 
@@ -397,10 +343,20 @@ static bool clause_break(const scan_t *sc, size_t i)
         return true;
     if (sc->tok[i].line != sc->tok[i - 1].line)
         return true;
-    if (tok_punct(sc, i - 1, ".;:!?"))
-        return true;
-    if (tok_punct(sc, i - 1, ")") && i >= 2 && (sc->tok[i - 2].flags & IMG_TOK_DIGIT))
-        return true;
+    const img_token_t *p = &sc->tok[i - 1];
+    if (!(p->flags & IMG_TOK_PUNCT))
+        return false;
+    char c = sc->t[p->start];
+    return c == '.' || c == ';' || c == ':' || c == '!' || c == '?' ||
+           (c == ')' && i >= 2 && (sc->tok[i - 2].flags & IMG_TOK_DIGIT));
+}
+
+/* True if byte offset pos lies in a token inside a verbatim resume quote. */
+static bool in_cited(const scan_t *sc, size_t pos)
+{
+    for (size_t i = 0; i < sc->n_tok; i++)
+        if (sc->tok[i].start <= pos && pos < sc->tok[i].end)
+            return sc->cited[i];
     return false;
 }
 
@@ -420,12 +376,14 @@ static void check_plan_claims(scan_t *sc)
         bool first = !seen_word;
         seen_word = true;
         const img_token_t *prev = i > 0 ? &sc->tok[i - 1] : NULL;
-        bool after_pronoun =
-            !first && prev && prev->end - prev->start <= 5 && !(prev->flags & IMG_TOK_PUNCT) &&
-            (in_list(pronouns, t, prev->start, prev->end) ||
-             (in_list(perfect_aux, t, prev->start, prev->end) && i > 1 &&
-              in_list(pronouns, t, sc->tok[i - 2].start, sc->tok[i - 2].end)));
-        if ((first || after_pronoun) && is_past_verb(t, k->start, k->end)) {
+        bool after_pronoun = !first && prev && prev->end - prev->start <= 5 &&
+                             !(prev->flags & IMG_TOK_PUNCT) &&
+                             (is_pronoun(t, prev->start, prev->end) ||
+                              ((word_is(t, prev->start, prev->end, "have") ||
+                                word_is(t, prev->start, prev->end, "has") ||
+                                word_is(t, prev->start, prev->end, "had")) &&
+                               i > 1 && is_pronoun(t, sc->tok[i - 2].start, sc->tok[i - 2].end)));
+        if ((first || after_pronoun) && !sc->cited[i] && is_past_verb(t, k->start, k->end)) {
             size_t e = k->end;
             for (size_t j = i + 1; j < sc->n_tok && j < i + 4 && !clause_break(sc, j); j++)
                 e = sc->tok[j].end;
@@ -448,12 +406,17 @@ static void check_plan_claims(scan_t *sc)
         }
     }
     /* A figure presented as a result: "%", currency or "x" in a clause with a past verb. */
+    bool maybe = strpbrk(t, "%$\xC2\xE2") != NULL;
+    for (const char *p = strpbrk(t, "0123456789"); p && !maybe; p = strpbrk(p + 1, "0123456789"))
+        maybe = p[1] && strchr("xXkKMB", p[1]);
+    if (!maybe)
+        return;
     size_t pos = 0, s, e;
     char norm[32];
     while (img_ground_next_number(t, sc->len, &pos, &s, &e, norm, sizeof(norm))) {
-        bool result_like = t[e - 1] == '%' || currency_at(t, sc->len, s) ||
+        bool result_like = t[e - 1] == '%' || img_ground_currency_at(t, sc->len, s) ||
                            (e > s && strchr("xXkKMB", t[e - 1]));
-        if (!result_like)
+        if (!result_like || in_cited(sc, s))
             continue;
         /* clause around the number */
         size_t cs = s, ce = e;
@@ -538,8 +501,7 @@ static void check_employers(scan_t *sc)
                 employer_candidate(sc, j, cap_run(sc, j, false));
         }
         /* "<Name> Inc", "<Name> Ltd." */
-        if ((k->flags & IMG_TOK_UPPER) && in_list(org_suffix, t, k->start, k->end) &&
-            strncmp(t + k->start, "SA", 2) != 0) {
+        if ((k->flags & IMG_TOK_UPPER) && org_suffix_at(t, k->start, k->end)) {
             size_t b = i;
             while (b > 0 && !sc->bracket[b - 1] && sc->tok[b - 1].line == k->line &&
                    (sc->tok[b - 1].flags & (IMG_TOK_UPPER | IMG_TOK_ALLCAPS)) &&
@@ -563,13 +525,25 @@ static void check_numbers(scan_t *sc)
     }
 }
 
+/* True if offset pos of t lies inside a [placeholder]. */
+static bool in_brackets(const char *t, size_t pos)
+{
+    for (size_t i = pos; i-- > 0;) {
+        if (t[i] == ']' || t[i] == '\n')
+            return false;
+        if (t[i] == '[')
+            return true;
+    }
+    return false;
+}
+
 static void check_skills(scan_t *sc)
 {
     const img_analysis_t *a = sc->a;
     img_ground_report_t *r = sc->r;
     for (size_t i = 0; i < r->n_mentions; i++) {
         const img_mention_t *m = &r->mentions[i];
-        if (img_suggest_inventory_find(a, m->skill) >= 0 ||
+        if (in_brackets(sc->t, m->start) || img_suggest_inventory_find(a, m->skill) >= 0 ||
             resume_has(a, sc->t + m->start, m->end - m->start))
             continue;
         const img_tax_skill_t *sk = img_tax_get(a->tax, m->skill);
@@ -634,12 +608,15 @@ static bool resume_quotes(const img_analysis_t *a, const char *s, size_t n)
 }
 
 /* A copy of text in which every "quoted" passage that the resume contains
- * verbatim (an excerpt's trailing "..." aside) is blanked: whatever it names
- * is supported by definition, so the extractor need not read it. Offsets
- * are unchanged. */
-static const char *blank_resume_quotes(const img_analysis_t *a, const char *text, size_t len)
+ * verbatim (an excerpt's trailing "..." aside) is blanked, as is every
+ * [placeholder]: what a verbatim quote names is supported by definition and
+ * a placeholder states nothing, so the extractor need not read them.
+ * Offsets are unchanged. */
+static const char *blank_resume_quotes(const img_analysis_t *a, const char *text, size_t len,
+                                       img_span_t *cited, size_t *n_cited, size_t max_cited)
 {
     char *out = NULL;
+    *n_cited = 0;
     for (const char *q = memchr(text, '"', len); q;) {
         const char *open = q + 1;
         const char *close = memchr(open, '"', (size_t)(text + len - open));
@@ -652,8 +629,23 @@ static const char *blank_resume_quotes(const img_analysis_t *a, const char *text
             if (!out)
                 out = img_arena_strndup(a->arena, text, len);
             memset(out + (open - text), ' ', n);
+            if (*n_cited < max_cited) {
+                cited[*n_cited].start = (size_t)(open - text);
+                cited[(*n_cited)++].end = (size_t)(open - text) + n;
+            }
         }
-        q = close + 1 < text + len ? memchr(close + 1, '"', (size_t)(text + len - close - 1)) : NULL;
+        q = close + 1 < text + len ? memchr(close + 1, '"', (size_t)(text + len - close - 1))
+                                   : NULL;
+    }
+    /* [placeholders] ask for facts; they state none */
+    for (const char *q = memchr(text, '[', len); q;) {
+        const char *close = memchr(q, ']', (size_t)(text + len - q));
+        if (!close)
+            break;
+        if (!out)
+            out = img_arena_strndup(a->arena, text, len);
+        memset(out + (q - text) + 1, ' ', (size_t)(close - q - 1));
+        q = memchr(close, '[', (size_t)(text + len - close));
     }
     return out ? out : text;
 }
@@ -676,22 +668,27 @@ void img_ground_check(const img_ground_ctx_t *ctx, const img_suggestion_t *s,
     }
     char *low = img_arena_strndup(a->arena, r->text, len);
     for (char *p = low; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+        *p = img_sg_lower((unsigned char)*p);
     r->lower = low;
     /* Skills and certifications are checked only in grounded suggestions (a
      * plan may name new ones), so only they need the extractor. */
     char err[128];
+    img_span_t cited[16];
+    size_t n_cited = 0;
+    const char *ext = memchr(r->text, '"', len) || memchr(r->text, '[', len)
+                          ? blank_resume_quotes(a, r->text, len, cited, &n_cited, 16)
+                          : r->text;
     if (s->grounding == IMG_GROUND_GROUNDED && a->tax) {
-        const char *ext = blank_resume_quotes(a, r->text, len);
         if (img_doc_init(&r->doc, "suggestion", ext, len, len + 1, a->arena, err, sizeof(err)) ==
             IMG_OK)
-            r->n_mentions = img_extract_mentions(a->tax, &r->doc, 0, len, 0, a->arena,
-                                                 &r->mentions);
+            r->n_mentions =
+                img_extract_mentions(a->tax, &r->doc, 0, len, 0, a->arena, &r->mentions);
     }
     scan_t sc = {.ctx = ctx, .a = a, .t = r->text, .len = len, .r = r};
-    sc.n_tok = lex(a->arena, r->text, len, &sc.tok);
-    sc.masked = img_arena_alloc(a->arena, sc.n_tok + 1);
-    sc.bracket = img_arena_alloc(a->arena, sc.n_tok + 1);
+    sc.n_tok = lex(ctx, r->text, len, &sc.tok);
+    sc.masked = ctx->scratch->flags;
+    sc.bracket = ctx->scratch->flags + ctx->scratch->cap;
+    sc.cited = ctx->scratch->flags + 2 * ctx->scratch->cap;
     size_t m = 0;
     bool bracket = false;
     for (size_t i = 0; i < sc.n_tok; i++) {
@@ -701,6 +698,9 @@ void img_ground_check(const img_ground_ctx_t *ctx, const img_suggestion_t *s,
         while (m < r->n_mentions && r->mentions[m].end <= k->start)
             m++;
         sc.bracket[i] = bracket;
+        sc.cited[i] = false;
+        for (size_t c = 0; c < n_cited; c++)
+            sc.cited[i] |= cited[c].start <= k->start && k->end <= cited[c].end;
         sc.masked[i] = bracket || (m < r->n_mentions && r->mentions[m].start <= k->start &&
                                    k->end <= r->mentions[m].end);
         if (tok_punct(&sc, i, "]"))
@@ -717,8 +717,7 @@ void img_ground_check(const img_ground_ctx_t *ctx, const img_suggestion_t *s,
     }
 }
 
-bool img_suggest_ground(const img_analysis_t *analysis, const img_suggestion_t *s,
-                        const char **why)
+bool img_suggest_ground(const img_analysis_t *analysis, const img_suggestion_t *s, const char **why)
 {
     img_ground_ctx_t ctx;
     img_ground_report_t r;

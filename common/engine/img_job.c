@@ -14,7 +14,18 @@
  * skipped, and so is every EEO, benefits, pay or visa-sponsorship sentence
  * wherever it stands. An ad with no requirements heading at all takes its
  * requirements from the sentences that carry a requirement cue (years,
- * a degree, a skill, "experience with", "required", "a plus"...).
+ * a degree, a skill, "experience with", "required", "a plus"...), except
+ * duties ("you will be responsible for").
+ *
+ * Requirement skills are the taxonomy mentions inside the requirement, in
+ * alternative groups (requirement.groups): mentions joined only by
+ * connectors form a run; a run is one group of alternatives when joined by
+ * "or" / "and/or" / "nor", by '/' within one family ("AWS/GCP"), introduced
+ * by "such as" / "e.g." / "like" / "one of", or followed by "or similar" /
+ * "or other X"; otherwise each skill is its own group (all of them are
+ * asked). An umbrella skill that introduces its examples ("cloud platforms
+ * (AWS, Azure, or GCP)", "version control systems such as Git") stands for
+ * them and is left out of requirement.skills (job.skills keeps it).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -401,6 +412,19 @@ static bool or_cue_after(jctx_t *c, size_t at, size_t e)
     return img_job_find_any(norm, cues) >= 0;
 }
 
+/* The gap reads "or other", "or similar", "or equivalent", "or any" and at
+ * most two more words. */
+static bool or_other_gap(jctx_t *c, size_t a, size_t b)
+{
+    static const char *const cues[] = {"^or other", "^or similar", "^or equivalent",
+                                       "^or any",   "^or another", "^or comparable",
+                                       NULL};
+    if (b < a || b - a > 40 || memchr(c->t + a, '.', b - a) || memchr(c->t + a, ';', b - a))
+        return false;
+    char *norm = img_job_norm(c->a->arena, c->t, a, b, NULL);
+    return img_job_find_any(norm, cues) >= 0 && count_words(norm) <= 4;
+}
+
 /* An umbrella skill introducing its examples: "cloud platforms (AWS, Azure,
  * or GCP)", "version control systems such as Git". The gap after mention i
  * holds only category nouns and a bracket, colon or example cue, and the
@@ -466,12 +490,14 @@ static bool umbrella(jctx_t *c, const img_mention_t *m, size_t n, size_t i)
     size_t a = m[i].end, b = m[i + 1].start;
     if (b < a || b - a > 40)
         return false;
-    bool cue = false;
+    bool cue = false, comma = false;
     for (size_t p = a; p < b; p++) {
         char ch = c->t[p];
         if (ch == '(' || ch == ':')
             cue = true;
-        else if (ch == '.' || ch == ';' || ch == ')' || ch == ',')
+        else if (ch == ',')
+            comma = true; /* allowed before "e.g." / "such as" only, see below */
+        else if (ch == '.' || ch == ';' || ch == ')')
             if (!(ch == '.' && p > a && (c->t[p - 1] == 'e' || c->t[p - 1] == 'g')))
                 return false;
     }
@@ -489,10 +515,11 @@ static bool umbrella(jctx_t *c, const img_mention_t *m, size_t n, size_t i)
         if (*p)
             p++;
     }
-    if (!cue && !(img_job_find(norm, "such as") >= 0 || img_job_find(norm, "e g") >= 0 ||
-                  img_job_find(norm, "eg") >= 0 || img_job_find(norm, "like") >= 0 ||
-                  img_job_find(norm, "including") >= 0 || img_job_find(norm, "especially") >= 0 ||
-                  img_job_find(norm, "for example") >= 0))
+    bool words = img_job_find(norm, "such as") >= 0 || img_job_find(norm, "e g") >= 0 ||
+                 img_job_find(norm, "eg") >= 0 || img_job_find(norm, "like") >= 0 ||
+                 img_job_find(norm, "including") >= 0 || img_job_find(norm, "especially") >= 0 ||
+                 img_job_find(norm, "for example") >= 0;
+    if ((!cue && !words) || (comma && !words))
         return false;
     int u = m[i].skill, x = m[i + 1].skill;
     if (u == x)
@@ -506,24 +533,30 @@ static bool umbrella(jctx_t *c, const img_mention_t *m, size_t n, size_t i)
            memchr(c->t + a, '(', b - a) != NULL;
 }
 
-static void req_skills(jctx_t *c, img_requirement_t *r, const img_mention_t *m, size_t n)
+static void req_skills(jctx_t *c, img_requirement_t *r, const img_mention_t *all, size_t n_all)
 {
     img_arena_t *arena = c->a->arena;
+    /* An umbrella stands for its examples, which become the skills. */
+    img_mention_t *m = img_arena_alloc(arena, (n_all + 1) * sizeof(*m));
+    size_t n = 0;
+    for (size_t k = 0; k < n_all; k++)
+        if (!umbrella(c, all, n_all, k))
+            m[n++] = all[k];
     size_t i = 0;
     int next_group = 0;
     while (i < n) {
-        /* The umbrella stands for its examples, which become the skills. */
-        if (umbrella(c, m, n, i)) {
-            i++;
-            continue;
-        }
         /* One run: mentions joined by connectors only. */
         size_t j = i + 1;
         bool or_word = false, slash = false, slash_family = true;
         while (j < n) {
             bool ow = false, sl = false;
-            if (!connector_gap(c->t, m[j - 1].end, m[j].start, &ow, &sl))
-                break;
+            if (!connector_gap(c->t, m[j - 1].end, m[j].start, &ow, &sl)) {
+                /* "Terraform or other infrastructure-as-code tools": the
+                 * class named after "or other" is one more alternative. */
+                if (!or_other_gap(c, m[j - 1].end, m[j].start))
+                    break;
+                ow = true;
+            }
             or_word |= ow;
             if (sl) {
                 slash = true;
@@ -670,7 +703,7 @@ static void do_blocks(jctx_t *c)
             size_t se = img_job_sentence_end(c->t, p, b->end);
             size_t s = p, e = se;
             p = se;
-            while (e > s && space_byte(c->t[e - 1]))
+            while (e > s && (space_byte(c->t[e - 1]) || c->t[e - 1] == ';' || c->t[e - 1] == ','))
                 e--;
             while (mi < nm && m[mi].start < s)
                 mi++;

@@ -151,6 +151,52 @@ int img_gap_total_months(const img_analysis_t *analysis);
  * near 60 bytes with "..." appended when longer; in the arena. */
 const char *img_gap_short_text(img_arena_t *arena, const char *text, size_t start, size_t end);
 
+/* Word-level evidence in the resume (img_gap_words.c), built lazily. */
+typedef struct img_gap_rtok {
+    uint32_t hash; /* stem hash of a content word */
+    uint32_t line; /* resume line */
+} img_gap_rtok_t;
+
+typedef struct img_gap_title {
+    const char *w[12]; /* stems of an experience title's content words */
+    unsigned char l[12];
+    size_t n;
+    size_t s, e; /* the entry's first line in the resume */
+} img_gap_title_t;
+
+typedef struct img_gap_words {
+    img_analysis_t *a; /* set by the caller; the rest starts zeroed */
+    bool titles_done, words_done;
+    img_gap_title_t *titles;
+    size_t ntitles;
+    img_gap_rtok_t *rt;
+    size_t nrt;
+} img_gap_words_t;
+
+/* True if every content word of skill id's name is in one experience title
+ * ("Software Engineering" in "Senior Software Engineer", "Data Science" in
+ * "Data Scientist"); [*s, *e) gets that entry's first line. */
+bool img_gap_title_match(img_gap_words_t *w, int id, size_t *s, size_t *e);
+
+/* True if the words of skill id, as named by the taxonomy or as the job ad
+ * wrote it inside requirement r, stand together in one resume line (names
+ * of two content words or more only); [*s, *e) gets the line. */
+bool img_gap_line_match(img_gap_words_t *w, const img_requirement_t *r, int id, size_t *s,
+                        size_t *e);
+
+/* Status of a requirement the taxonomy cannot read, from the share of its
+ * content words found in the resume (>= 2/3 met, >= 1/3 partial); fills the
+ * result's evidence (the lines sharing most words) and note. */
+img_match_t img_gap_word_overlap(img_gap_words_t *w, const img_requirement_t *r,
+                                 img_req_result_t *res);
+
+/* Appends a resume span to the result's evidence (at most 3, no duplicates). */
+void img_gap_push_evidence(img_req_result_t *res, img_arena_t *arena, const char *section, size_t s,
+                           size_t e);
+
+/* Section name ("experience", "skills", "other"...) of resume offset pos. */
+const char *img_gap_section_at(const img_analysis_t *analysis, size_t pos);
+
 /* The narrative of analysis->gap, written from its structured content only
  * (score, met and missing requirements, partial ones and their related
  * skills); in the arena. */

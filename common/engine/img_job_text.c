@@ -19,6 +19,18 @@ char *img_job_norm(img_arena_t *arena, const char *text, size_t start, size_t en
         uint32_t cp;
         size_t k;
         unsigned char b = (unsigned char)text[p];
+        if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
+            out[n++] = (char)b; /* the common case, first */
+            space = false;
+            p++;
+            continue;
+        }
+        if (b >= 'A' && b <= 'Z') {
+            out[n++] = (char)(b - 'A' + 'a');
+            space = false;
+            p++;
+            continue;
+        }
         if (b < 0x80 && b != '\t' && b != '\r')
             cp = b, k = 1; /* ASCII needs no decoding */
         else
@@ -423,6 +435,8 @@ size_t img_job_sentence_end(const char *t, size_t start, size_t end)
             depth++;
         } else if ((c == ')' || c == ']') && depth > 0) {
             depth--;
+        } else if (c == ';' && depth == 0 && p + 1 < end && (t[p + 1] == ' ' || t[p + 1] == '\n')) {
+            return p + 1; /* "Fluent English; German is a plus" */
         } else if ((c == '.' || c == '!' || c == '?') && depth == 0) {
             size_t q = p + 1;
             while (q < end && (t[q] == '"' || t[q] == '\'' || t[q] == ')' || t[q] == '!'))
@@ -538,6 +552,12 @@ static const heading_pat_t heading_pats[] = {
     {"what we look for", IMG_JOB_SEC_MUST},
     {"who you are", IMG_JOB_SEC_MUST},
     {"you have", IMG_JOB_SEC_MUST},
+    {"you bring", IMG_JOB_SEC_MUST},
+    {"you will bring", IMG_JOB_SEC_MUST},
+    {"what we need", IMG_JOB_SEC_MUST},
+    {"we need", IMG_JOB_SEC_MUST},
+    {"what we expect", IMG_JOB_SEC_MUST},
+    {"we expect", IMG_JOB_SEC_MUST},
     {"you should have", IMG_JOB_SEC_MUST},
     {"profile", IMG_JOB_SEC_MUST},
     {"your background", IMG_JOB_SEC_MUST},

@@ -190,16 +190,10 @@ static bool span_has_role(img_arena_t *arena, const char *t, size_t s, size_t e)
     return img_job_has_role_word(img_job_norm(arena, t, s, e, NULL));
 }
 
-/* Cuts " - Company", "(Remote)" and a trailing "position" off a title span. */
-static void clean_title(img_arena_t *arena, const char *t, size_t *sp, size_t *ep)
+/* Trailing bracket groups: "(Remote)", "(m/f/d)", "[Hybrid]". */
+static void strip_brackets(const char *t, size_t *sp, size_t *ep)
 {
-    static const char *const seps[] = {" - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " | ",
-                                       " @ ", " at ",           " // ",           NULL};
-    static const char *const tails[] = {"position", "role",        "opening", "vacancy",
-                                        "job",      "opportunity", NULL};
     size_t s = *sp, e = *ep;
-    trim_span(t, &s, &e);
-    /* Trailing bracket groups: "(Remote)", "(m/f/d)", "[Hybrid]". */
     while (e > s && (t[e - 1] == ')' || t[e - 1] == ']')) {
         char open = t[e - 1] == ')' ? '(' : '[';
         size_t p = e - 1;
@@ -210,6 +204,20 @@ static void clean_title(img_arena_t *arena, const char *t, size_t *sp, size_t *e
         e = p;
         trim_span(t, &s, &e);
     }
+    *sp = s;
+    *ep = e;
+}
+
+/* Cuts " - Company", "(Remote)" and a trailing "position" off a title span. */
+static void clean_title(img_arena_t *arena, const char *t, size_t *sp, size_t *ep)
+{
+    static const char *const seps[] = {" - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " | ",
+                                       " @ ", " at ",           " // ",           NULL};
+    static const char *const tails[] = {"position", "role",        "opening", "vacancy",
+                                        "job",      "opportunity", NULL};
+    size_t s = *sp, e = *ep;
+    trim_span(t, &s, &e);
+    strip_brackets(t, &s, &e);
     for (int k = 0; seps[k]; k++) {
         size_t sl = strlen(seps[k]);
         for (size_t p = s; p + sl <= e; p++) {
@@ -225,6 +233,7 @@ static void clean_title(img_arena_t *arena, const char *t, size_t *sp, size_t *e
             break;
         }
     }
+    strip_brackets(t, &s, &e);
     /* A trailing "position" / "role" when words remain before it. */
     size_t w = e;
     while (w > s && !is_space_byte(t[w - 1]))

@@ -54,8 +54,8 @@ static size_t glyph_len(const char *t, size_t len, size_t p, size_t e)
     return 0;
 }
 
-static void push_unit(rs_units_t *out, img_arena_t *arena, const char *t, size_t len, size_t s,
-                      size_t e, size_t line, bool bullet, bool line_start, bool gap)
+static void push_unit(img_resume_units_t *out, img_arena_t *arena, const char *t, size_t len,
+                      size_t s, size_t e, size_t line, bool bullet, bool line_start, bool gap)
 {
     /* Trim spaces (any kind) at both ends. */
     uint32_t cp;
@@ -85,7 +85,7 @@ static void push_unit(rs_units_t *out, img_arena_t *arena, const char *t, size_t
     }
     if (e <= s)
         return;
-    rs_unit_t *u = IMG_VEC_PUSH(arena, out);
+    img_resume_unit_t *u = IMG_VEC_PUSH(arena, out);
     u->s = s;
     u->e = e;
     u->line = line;
@@ -94,7 +94,7 @@ static void push_unit(rs_units_t *out, img_arena_t *arena, const char *t, size_t
     u->gap_before = gap;
 }
 
-void rs_units_build(const img_doc_t *doc, img_arena_t *arena, rs_units_t *out)
+void img_resume_units_build(const img_doc_t *doc, img_arena_t *arena, img_resume_units_t *out)
 {
     const char *t = doc->text;
     size_t len = doc->len;
@@ -131,7 +131,8 @@ void rs_units_build(const img_doc_t *doc, img_arena_t *arena, rs_units_t *out)
                 run++;
             }
             /* "2006  Present": a range whose dash was lost stays in one unit. */
-            if (run >= 2 && !(rs_date_word_before(t, seg, p) && rs_date_word_at(t, q, ln->end))) {
+            if (run >= 2 && !(img_resume_date_word_before(t, seg, p) &&
+                              img_resume_date_word_at(t, q, ln->end))) {
                 size_t before = out->n;
                 push_unit(out, arena, t, len, seg, p, i, first && ln->bullet, first, gap);
                 if (out->n > before)
@@ -151,18 +152,18 @@ void img_resume_sections(img_analysis_t *analysis)
 {
     const img_doc_t *doc = &analysis->resume;
     const char *t = doc->text;
-    rs_units_t units;
-    rs_units_build(doc, analysis->arena, &units);
+    img_resume_units_t units;
+    img_resume_units_build(doc, analysis->arena, &units);
     analysis->sections.n = 0;
 
     img_section_kind_t cur = IMG_SEC_NONE;
     img_section_t *open = NULL;
     for (size_t i = 0; i < units.n; i++) {
-        const rs_unit_t *u = &units.v[i];
-        rs_heading_t h;
+        const img_resume_unit_t *u = &units.v[i];
+        img_resume_heading_t h;
         const img_line_t *ln = &doc->lines[u->line];
         bool loose = u->s != ln->start || u->e != ln->end;
-        if (u->bullet || !rs_heading(t, doc->len, u->s, u->e, loose, &h))
+        if (u->bullet || !img_resume_heading(t, doc->len, u->s, u->e, loose, &h))
             continue;
         if (h.weak && (cur == IMG_SEC_EXPERIENCE || cur == IMG_SEC_PROJECTS))
             continue;
@@ -223,10 +224,10 @@ img_section_kind_t img_resume_section_at(const img_analysis_t *analysis, size_t 
 
 void img_resume_experiences(img_analysis_t *analysis)
 {
-    rs_units_t units;
-    rs_units_build(&analysis->resume, analysis->arena, &units);
+    img_resume_units_t units;
+    img_resume_units_build(&analysis->resume, analysis->arena, &units);
     analysis->experiences.n = 0;
     if (!analysis->sections.n)
         img_resume_sections(analysis);
-    rs_experiences(analysis, &units);
+    img_resume_parse_experiences(analysis, &units);
 }

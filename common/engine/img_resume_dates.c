@@ -77,7 +77,7 @@ static int month_of(const char *t, size_t s, size_t e)
                                         "may",       "june",     "july",     "august",
                                         "september", "october",  "november", "december"};
     size_t n = e - s;
-    if (n < 3 || n > 9)
+    if (n < 3 || n > 9 || !strchr("jfmasondJFMASOND", t[s]))
         return 0;
     char w[10];
     for (size_t i = 0; i < n; i++)
@@ -507,9 +507,20 @@ static bool range_at(const char *t, size_t s, size_t p, size_t e, img_ym_t *from
     return false;
 }
 
+/* Every date point names a year (or "20xx"): text without digits has none. */
+static bool has_digit(const char *t, size_t s, size_t e)
+{
+    for (size_t p = s; p < e; p++)
+        if (t[p] >= '0' && t[p] <= '9')
+            return true;
+    return false;
+}
+
 bool img_resume_find_dates(const char *text, size_t start, size_t end, img_ym_t *from, img_ym_t *to,
                            bool *current, size_t *dstart, size_t *dend)
 {
+    if (!has_digit(text, start, end))
+        return false;
     for (size_t p = start; p < end; p++) {
         unsigned char c = (unsigned char)text[p];
         if (!isalnum(c))
@@ -531,8 +542,11 @@ bool img_resume_find_dates(const char *text, size_t start, size_t end, img_ym_t 
     return false;
 }
 
-bool rs_find_single_date(const char *text, size_t s, size_t e, img_ym_t *ym, size_t *ds, size_t *de)
+bool img_resume_find_single_date(const char *text, size_t s, size_t e, img_ym_t *ym, size_t *ds,
+                                 size_t *de)
 {
+    if (!has_digit(text, s, e))
+        return false;
     for (size_t p = s; p < e; p++) {
         unsigned char c = (unsigned char)text[p];
         if (!isalnum(c) || (p > s && isalnum((unsigned char)text[p - 1])))
@@ -548,7 +562,7 @@ bool rs_find_single_date(const char *text, size_t s, size_t e, img_ym_t *ym, siz
     return false;
 }
 
-bool rs_date_word_at(const char *text, size_t s, size_t e)
+bool img_resume_date_word_at(const char *text, size_t s, size_t e)
 {
     point_t pt;
     if (parse_point(text, s, s, e, &pt))
@@ -557,7 +571,7 @@ bool rs_date_word_at(const char *text, size_t s, size_t e)
     return w > s && (range_word(text, s, w) || current_word(text, s, w));
 }
 
-bool rs_date_word_before(const char *text, size_t s, size_t e)
+bool img_resume_date_word_before(const char *text, size_t s, size_t e)
 {
     size_t p = e;
     while (p > s && (text[p - 1] == ':' || text[p - 1] == ',' || text[p - 1] == '.'))

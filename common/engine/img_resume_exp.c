@@ -18,23 +18,24 @@ typedef struct uinfo {
     size_t ds, de; /* dates span (ds == de: none) */
     int words, rem_words;
     bool sentence, headerish, url, label_only;
-    bool used; /* header or body of an entry */
+    bool used;                              /* header or body of an entry */
+    bool sig_done, hdr_sig_t, sig_c, sig_u; /* unit_signals() */
 } uinfo_t;
 
 typedef struct entry {
     int anchor; /* unit with the dates, -1 when dateless */
     int hdr[MAX_HDR];
     int nh;
-    int first;    /* first header unit */
-    int body_end; /* body runs to this unit (exclusive) */
+    int first; /* first header unit */
     bool headline;
     bool strict; /* outside experience sections: needs a plain job title */
+    int lead;    /* header unit whose title opens a description line (kept as bullet), or 0 */
 } entry_t;
 
 typedef struct ctx {
     img_analysis_t *a;
     const char *t;
-    rs_unit_t *u;
+    img_resume_unit_t *u;
     uinfo_t *in;
     size_t n;
     IMG_VEC(entry_t) entries;
@@ -43,7 +44,7 @@ typedef struct ctx {
 
 static bool is_small(const char *t, size_t s, size_t e)
 {
-    return rs_is_small_word(t, s, e);
+    return img_resume_is_small_word(t, s, e);
 }
 
 /* Words, lower-case ratio, sentence end: what distinguishes a header from prose. */
@@ -71,7 +72,7 @@ static void measure(const char *t, size_t s, size_t e, size_t ds, size_t de, uin
             size_t we = ws;
             while (we < q && isalpha((unsigned char)t[we]))
                 we++;
-            if (!is_small(t, ws, we)) {
+            if (we - ws > 4 || !is_small(t, ws, we)) {
                 content++;
                 if (islower((unsigned char)t[ws]))
                     lower++;
@@ -98,7 +99,7 @@ static void measure(const char *t, size_t s, size_t e, size_t ds, size_t de, uin
             size_t q = p;
             while (q < e && isalpha((unsigned char)t[q]))
                 q++;
-            if (q > p && rs_is_title_noun(t, p, q))
+            if (q > p && img_resume_is_title_noun(t, p, q))
                 in->label_only = false;
             p = q;
         }
@@ -121,14 +122,14 @@ static bool has_url(const char *t, size_t s, size_t e)
 
 static void unit_info(ctx_t *c, size_t i)
 {
-    const rs_unit_t *u = &c->u[i];
+    const img_resume_unit_t *u = &c->u[i];
     uinfo_t *in = &c->in[i];
     memset(in, 0, sizeof(*in));
     in->url = has_url(c->t, u->s, u->e);
     in->range =
         img_resume_find_dates(c->t, u->s, u->e, &in->from, &in->to, &in->current, &in->ds, &in->de);
-    if (!in->range) {
-        in->single = rs_find_single_date(c->t, u->s, u->e, &in->from, &in->ds, &in->de);
+    if (!in->range && u->e - u->s <= 120) { /* single dates only anchor short lines */
+        in->single = img_resume_find_single_date(c->t, u->s, u->e, &in->from, &in->ds, &in->de);
         if (in->single)
             in->to = in->from;
     }
@@ -136,18 +137,19 @@ static void unit_info(ctx_t *c, size_t i)
 }
 
 /* Pieces of unit i (its dates removed) appended to ps. */
-static void split_unit(const ctx_t *c, int i, rs_pieces_t *ps)
+static void split_unit(const ctx_t *c, int i, img_resume_pieces_t *ps)
 {
     const uinfo_t *in = &c->in[i];
-    rs_pieces_split(c->t, c->u[i].s, c->u[i].e, in->ds, in->de, i, ps);
+    img_resume_pieces_split(c->t, c->u[i].s, c->u[i].e, in->ds, in->de, i, ps);
 }
 
-static void roles_of(const ctx_t *c, const int *units, int nu, rs_pieces_t *ps, rs_roles_t *r)
+static void roles_of(const ctx_t *c, const int *units, int nu, img_resume_pieces_t *ps,
+                     img_resume_roles_t *r)
 {
     ps->n = 0;
     for (int k = 0; k < nu; k++)
         split_unit(c, units[k], ps);
-    rs_pieces_roles(c->t, ps, r);
+    img_resume_pieces_roles(c->t, ps, r);
 }
 
 /* Unit i ends a clause: no trailing comma, "and", or a cut-off word. */
@@ -176,18 +178,35 @@ static bool continues(const ctx_t *c, size_t i)
     return !ends_clause(c, i - 1);
 }
 
-static bool has_role_signal(const ctx_t *c, int i)
+/* Per unit, cached: does it name a title, an employer, something unclassified? */
+static void unit_signals(ctx_t *c, int i)
 {
-    rs_pieces_t ps;
+    uinfo_t *in = &c->in[i];
+    if (in->sig_done)
+        return;
+    img_resume_pieces_t ps;
     ps.n = 0;
     split_unit(c, i, &ps);
-    return rs_pieces_has(&ps, PC_TITLE) || rs_pieces_has(&ps, PC_COMPANY);
+    img_resume_pieces_merge(c->t, &ps);
+    in->hdr_sig_t = img_resume_pieces_has(&ps, PC_TITLE);
+    in->sig_c = img_resume_pieces_has(&ps, PC_COMPANY);
+    for (size_t k = 0; k < ps.n; k++)
+        if (ps.v[k].cls == PC_UNKNOWN && ps.v[k].name_like && !ps.v[k].dept && ps.v[k].label != 3 &&
+            !ps.v[k].paren)
+            in->sig_u = true;
+    in->sig_done = true;
 }
 
-static bool is_anchor(const ctx_t *c, size_t i, bool explicit)
+static bool has_role_signal(ctx_t *c, int i)
+{
+    unit_signals(c, i);
+    return c->in[i].hdr_sig_t || c->in[i].sig_c;
+}
+
+static bool is_anchor(ctx_t *c, size_t i, bool explicit)
 {
     const uinfo_t *in = &c->in[i];
-    const rs_unit_t *u = &c->u[i];
+    const img_resume_unit_t *u = &c->u[i];
     if (in->url)
         return false;
     if (in->range) {
@@ -238,52 +257,69 @@ static void sort_hdr(entry_t *en)
 typedef struct sig {
     bool t, c;
     int unknown; /* name-like pieces of no class */
-} sig_t;
+} hdr_sig_t;
 
-static sig_t signals(const ctx_t *c, const entry_t *en)
+static hdr_sig_t signals(ctx_t *c, const entry_t *en)
 {
-    sig_t g = {false, false, 0};
+    hdr_sig_t g = {false, false, 0};
     for (int k = 0; k < en->nh; k++) {
-        rs_pieces_t ps;
-        ps.n = 0;
-        split_unit(c, en->hdr[k], &ps);
-        rs_pieces_merge(c->t, &ps);
-        bool t = rs_pieces_has(&ps, PC_TITLE), co = rs_pieces_has(&ps, PC_COMPANY), u = false;
-        for (size_t i = 0; i < ps.n; i++)
-            if (ps.v[i].cls == PC_UNKNOWN && ps.v[i].name_like && !ps.v[i].dept &&
-                ps.v[i].label != 3 && !ps.v[i].paren)
-                u = true;
-        g.t = g.t || t;
-        g.c = g.c || co;
-        if (u && !t && !co)
+        unit_signals(c, en->hdr[k]);
+        const uinfo_t *in = &c->in[en->hdr[k]];
+        g.t = g.t || in->hdr_sig_t;
+        g.c = g.c || in->sig_c;
+        if (in->sig_u && !in->hdr_sig_t && !in->sig_c)
             g.unknown++; /* lines naming something unclassified */
     }
     return g;
 }
 
 /* Title and employer both named, or one named and a name to fill the other. */
-static bool complete(sig_t g)
+static bool complete(hdr_sig_t g)
 {
     return (g.t && g.c) || ((g.t || g.c) && g.unknown > 0) || g.unknown >= 2;
+}
+
+/* The unit opens with a short job title before " - " or ":" and goes on
+ * with a sentence. */
+static bool leading_title(ctx_t *c, int j)
+{
+    img_resume_pieces_t ps;
+    ps.n = 0;
+    split_unit(c, j, &ps);
+    if (ps.n < 2 || ps.v[0].cls != PC_TITLE || ps.v[0].words > 7 || !ps.v[1].dash_before ||
+        ps.v[0].s != c->u[j].s)
+        return false;
+    return ps.v[0].strong_title || ps.v[0].any_title;
 }
 
 /* Header lines after the dates while a role is missing (up to three lines,
  * stepping over one description line when the title is still missing). */
 static void forward_headers(ctx_t *c, entry_t *en, int hi)
 {
-    sig_t g = signals(c, en);
+    hdr_sig_t g = signals(c, en);
     int skipped = 0, last = en->anchor;
     for (int j = en->anchor + 1; j < hi && j <= en->anchor + 3 && !(g.t && (g.c || g.unknown));
          j++) {
         const uinfo_t *in = &c->in[j];
         if (in->range || in->single || c->u[j].bullet || in->url || in->used)
             break;
+        if (!in->headerish && !g.t && !c->u[j].bullet && !continues(c, (size_t)j) &&
+            leading_title(c, j)) {
+            /* "Vice President of Operations - Promoted to review ...": the title
+             * opens the first line of the description, which stays a bullet */
+            entry_add_hdr(en, j);
+            c->in[j].used = true;
+            en->lead = j;
+            g = signals(c, en);
+            last = j;
+            continue;
+        }
         if (in->headerish && !continues(c, (size_t)j)) {
-            rs_pieces_t pj;
+            img_resume_pieces_t pj;
             pj.n = 0;
             split_unit(c, j, &pj);
-            bool gives_t = !g.t && rs_pieces_has(&pj, PC_TITLE);
-            bool gives_c = !g.c && rs_pieces_has(&pj, PC_COMPANY);
+            bool gives_t = !g.t && img_resume_pieces_has(&pj, PC_TITLE);
+            bool gives_c = !g.c && img_resume_pieces_has(&pj, PC_COMPANY);
             /* "2004-2007 / News 24/7 / Newsreader": short names right after */
             bool adjacent_name = j == last + 1 && pj.n <= 3 && pj.n && pj.v[0].name_like &&
                                  !complete(g) && in->words <= 5;
@@ -320,7 +356,7 @@ static void dated_entries(ctx_t *c, size_t r0, size_t r1, bool explicit)
         en->anchor = (int)i;
         entry_add_hdr(en, (int)i);
         c->in[i].used = true;
-        sig_t g = signals(c, en);
+        hdr_sig_t g = signals(c, en);
         if (prev_anchor < 0)
             date_first = !(i > r0 && header_candidate(c, (int)i - 1));
         int limit = complete(g) || date_first ? 0 : 3;
@@ -370,8 +406,8 @@ static void dateless_entries(ctx_t *c, size_t r0, size_t r1)
         int hdr[3], nh = 0;
         for (size_t k = i; k < j; k++)
             hdr[nh++] = (int)k;
-        rs_pieces_t ps;
-        rs_roles_t r;
+        img_resume_pieces_t ps;
+        img_resume_roles_t r;
         roles_of(c, hdr, nh, &ps, &r);
         bool titled = false;
         for (size_t k = 0; k < ps.n; k++)
@@ -423,15 +459,15 @@ static void headline_entry(ctx_t *c, size_t r0, size_t r1)
 {
     for (size_t i = r0; i < r1 && i < r0 + 5; i++) {
         const uinfo_t *in = &c->in[i];
-        const rs_unit_t *u = &c->u[i];
+        const img_resume_unit_t *u = &c->u[i];
         if (in->used || in->url || u->bullet || has_digit(c->t, u->s, u->e))
             continue;
         if (in->sentence)
             break;
         if (!in->headerish)
             continue;
-        rs_pieces_t ps;
-        rs_roles_t r;
+        img_resume_pieces_t ps;
+        img_resume_roles_t r;
         int one = (int)i;
         roles_of(c, &one, 1, &ps, &r);
         bool titled = false;
@@ -459,7 +495,7 @@ static char *slice(img_arena_t *arena, const char *t, size_t s, size_t e)
 
 static bool cont_line(const ctx_t *c, int prev, int j)
 {
-    const rs_unit_t *u = &c->u[j];
+    const img_resume_unit_t *u = &c->u[j];
     if (u->bullet || !islower((unsigned char)c->t[u->s]))
         return false;
     char last = c->t[c->u[prev].e - 1];
@@ -474,12 +510,24 @@ static bool same_key(const char *t, size_t a0, size_t a1, const char *b)
     return strcmp(ka, kb) == 0;
 }
 
+/* text[a0..a1) names the same job as title b, or a part of it ("Backend
+ * Engineer" in "Senior Backend Engineer"). */
+static bool key_within(const char *t, size_t a0, size_t a1, const char *b)
+{
+    char ka[64], kb[64];
+    size_t na = img_text_key(t, a0, a1, ka, sizeof(ka));
+    size_t nb = img_text_key(b, 0, strlen(b), kb, sizeof(kb));
+    if (!na || !nb)
+        return false;
+    return strstr(ka, kb) != NULL || strstr(kb, ka) != NULL;
+}
+
 static void build_experience(ctx_t *c, entry_t *en, int body_end)
 {
     img_analysis_t *a = c->a;
     const char *t = c->t;
-    rs_pieces_t ps;
-    rs_roles_t r;
+    img_resume_pieces_t ps;
+    img_resume_roles_t r;
     roles_of(c, en->hdr, en->nh, &ps, &r);
     if (en->headline && r.ce > r.cs) {
         r.ce = cut_template_words(t, r.cs, r.ce);
@@ -489,13 +537,13 @@ static void build_experience(ctx_t *c, entry_t *en, int body_end)
     if (en->headline && r.te > r.ts) {
         r.te = cut_template_words(t, r.ts, r.te);
         for (size_t x = 0; x < a->experiences.n; x++)
-            if (a->experiences.v[x].title && same_key(t, r.ts, r.te, a->experiences.v[x].title))
+            if (a->experiences.v[x].title && key_within(t, r.ts, r.te, a->experiences.v[x].title))
                 return;
     }
     if (en->strict) {
         bool plain = false;
         for (size_t k = 0; k < ps.n; k++) {
-            const rs_piece_t *pc = &ps.v[k];
+            const img_resume_piece_t *pc = &ps.v[k];
             if (pc->degree)
                 return;
             if (pc->s == r.ts && pc->cls == PC_TITLE &&
@@ -531,6 +579,8 @@ static void build_experience(ctx_t *c, entry_t *en, int body_end)
             if (en->hdr[k] == j)
                 is_hdr = true;
         const uinfo_t *in = &c->in[j];
+        if (is_hdr && j == en->lead && en->lead > 0)
+            is_hdr = false;
         if (is_hdr || in->label_only || (in->url && in->words <= 3) || in->words == 0) {
             last = -1;
             continue;
@@ -577,11 +627,14 @@ static void set_company(img_analysis_t *a, img_experience_t *x, const char *t, s
 }
 
 /* A labelled line in a body: "Position: X" (title) or "Company: Y". */
-static bool labelled(const ctx_t *c, size_t i, rs_roles_t *r)
+static bool labelled(const ctx_t *c, size_t i, img_resume_roles_t *r)
 {
-    rs_pieces_t ps;
+    const char *colon = memchr(c->t + c->u[i].s, ':', c->u[i].e - c->u[i].s);
+    if (!colon || colon - (c->t + c->u[i].s) > 40)
+        return false;
+    img_resume_pieces_t ps;
     ps.n = 0;
-    rs_pieces_split(c->t, c->u[i].s, c->u[i].e, 0, 0, (int)i, &ps);
+    img_resume_pieces_split(c->t, c->u[i].s, c->u[i].e, 0, 0, (int)i, &ps);
     memset(r, 0, sizeof(*r));
     for (size_t k = 0; k < ps.n; k++) {
         if (ps.v[k].label == 1 && !r->te && ps.v[k].words <= 8)
@@ -612,9 +665,9 @@ static void stated_roles(ctx_t *c, const img_section_kind_t *kinds)
             if (c->u[i].s >= ex->span_start && c->u[i].s < ex->span_end)
                 host = x;
         }
-        rs_roles_t r;
+        img_resume_roles_t r;
         bool label = host < n_before && labelled(c, i, &r);
-        if (!label && !rs_role_statement(c->t, c->u[i].s, c->u[i].e, &r))
+        if (!label && !img_resume_role_statement(c->t, c->u[i].s, c->u[i].e, &r))
             continue;
         if (host < n_before) {
             img_experience_t *ex = &a->experiences.v[host];
@@ -653,7 +706,7 @@ static int cmp_entry(const void *pa, const void *pb)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-void rs_experiences(img_analysis_t *analysis, const rs_units_t *units)
+void img_resume_parse_experiences(img_analysis_t *analysis, const img_resume_units_t *units)
 {
     ctx_t c = {0};
     c.a = analysis;
@@ -719,7 +772,8 @@ void rs_experiences(img_analysis_t *analysis, const rs_units_t *units)
         }
     }
 
-    qsort(c.entries.v, c.entries.n, sizeof(entry_t), cmp_entry);
+    if (c.entries.n > 1)
+        qsort(c.entries.v, c.entries.n, sizeof(entry_t), cmp_entry);
     for (size_t k = 0; k < c.entries.n; k++) {
         entry_t *en = &c.entries.v[k];
         /* The body runs to the next entry or the end of the entry's section. */
@@ -740,5 +794,6 @@ void rs_experiences(img_analysis_t *analysis, const rs_units_t *units)
         for (size_t i = regions.v[g].r0; i < regions.v[g].r1; i++)
             kinds[i] = regions.v[g].kind;
     stated_roles(&c, kinds);
-    qsort(analysis->experiences.v, analysis->experiences.n, sizeof(img_experience_t), cmp_exp);
+    if (analysis->experiences.n > 1)
+        qsort(analysis->experiences.v, analysis->experiences.n, sizeof(img_experience_t), cmp_exp);
 }

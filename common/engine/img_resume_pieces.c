@@ -56,9 +56,20 @@ static int label_kind(const char *t, size_t s, size_t e)
     size_t n = img_text_key(t, s, e, key, sizeof(key));
     while (n && isdigit((unsigned char)key[n - 1])) /* "Company 1:" */
         key[--n] = '\0';
-    static const char *const title[] = {
-        "designation", "position",        "positionheld",       "title", "jobtitle", "role",
-        "currentrole", "currentposition", "currentdesignation", "post",  "jobrole",  NULL};
+    static const char *const title[] = {"designation",
+                                        "position",
+                                        "positionheld",
+                                        "title",
+                                        "jobtitle",
+                                        "role",
+                                        "currentrole",
+                                        "currentposition",
+                                        "currentdesignation",
+                                        "post",
+                                        "jobrole",
+                                        "keyrole",
+                                        "myrole",
+                                        NULL};
     static const char *const company[] = {
         "company",     "organization",     "organisation", "employer",     "nameofemployer",
         "companyname", "organizationname", "firm",         "employername", NULL};
@@ -182,14 +193,16 @@ static bool strip_as(const char *t, size_t *s, size_t e)
     return true;
 }
 
-static void classify(const char *t, rs_piece_t *pc)
+static void classify(const char *t, img_resume_piece_t *pc)
 {
     size_t p = pc->s, ws, we, last_s = 0, last_e = 0;
     int words = 0, caps = 0, content = 0, dept = 0, regions = 0, suffix_only = 1;
     bool any_title = false, company = false, digits_only = true, page = false;
+    bool last_title = false, last_region = false, slash_title = false;
     while (next_word(t, &p, pc->e, &ws, &we)) {
         words++;
-        bool small = rs_is_small_word(t, ws, we);
+        unsigned wc = img_resume_word_class(t, ws, we);
+        bool small = wc & RS_W_SMALL;
         if (!small) {
             content++;
             if (isupper((unsigned char)t[ws]) || isdigit((unsigned char)t[ws]))
@@ -200,18 +213,22 @@ static void classify(const char *t, rs_piece_t *pc)
                 digits_only = false;
         if (img_text_ieq(t, ws, we, "page") && words == 1)
             page = true;
-        if (rs_is_title_noun(t, ws, we))
+        if (wc & RS_W_TITLE)
             any_title = true;
-        bool cw = rs_is_company_word(t, ws, we);
+        last_title = (wc & RS_W_TITLE) != 0;
+        if (last_title && we < pc->e && t[we] == '/')
+            slash_title = true; /* "Division Manager/VP Field Services" */
+        last_region = (wc & RS_W_REGION) != 0;
+        bool cw = wc & RS_W_COMPANY;
         if (cw)
             company = true;
         else
             suffix_only = 0;
-        if (rs_is_dept_word(t, ws, we) || small)
+        if ((wc & RS_W_DEPT) || small)
             dept++;
-        if (rs_is_region(t, ws, we))
+        if (wc & RS_W_REGION)
             regions++;
-        if (rs_is_degree_word(t, ws, we))
+        if (wc & RS_W_DEGREE)
             pc->degree = true;
         last_s = ws;
         last_e = we;
@@ -221,12 +238,12 @@ static void classify(const char *t, rs_piece_t *pc)
         pc->cls = PC_NONE;
         return;
     }
-    pc->strong_title = rs_is_title_noun(t, last_s, last_e);
+    pc->strong_title = last_title || slash_title;
     pc->any_title = any_title;
     pc->company = company;
     pc->suffix_only = suffix_only && words <= 3;
     pc->dept = dept == words && words <= 3;
-    pc->region = last_e > last_s && rs_is_region(t, last_s, last_e) && words <= 3;
+    pc->region = last_region && words <= 3;
     pc->all_region = regions == words;
     pc->name_like = (isupper((unsigned char)t[pc->s]) || isdigit((unsigned char)t[pc->s])) &&
                     words <= 7 && caps * 2 >= content;
@@ -252,13 +269,13 @@ static void classify(const char *t, rs_piece_t *pc)
         pc->cls = PC_UNKNOWN;
 }
 
-static rs_piece_t *add_piece(rs_pieces_t *ps, const char *t, size_t s, size_t e, int unit,
-                             const rs_piece_t *flags)
+static img_resume_piece_t *add_piece(img_resume_pieces_t *ps, const char *t, size_t s, size_t e,
+                                     int unit, const img_resume_piece_t *flags)
 {
     trim(t, &s, &e);
     if (e <= s || ps->n >= RS_MAX_PIECES)
         return NULL;
-    rs_piece_t *pc = &ps->v[ps->n++];
+    img_resume_piece_t *pc = &ps->v[ps->n++];
     *pc = *flags;
     pc->s = s;
     pc->e = e;
@@ -273,10 +290,10 @@ static rs_piece_t *add_piece(rs_pieces_t *ps, const char *t, size_t s, size_t e,
     return pc;
 }
 
-void rs_pieces_split(const char *t, size_t s, size_t e, size_t ds, size_t de, int unit,
-                     rs_pieces_t *ps)
+void img_resume_pieces_split(const char *t, size_t s, size_t e, size_t ds, size_t de, int unit,
+                             img_resume_pieces_t *ps)
 {
-    rs_piece_t next = {0};
+    img_resume_piece_t next = {0};
     size_t start = s, first = ps->n;
     for (size_t p = s; p < e;) {
         if (p == ds && de > ds) {
@@ -288,7 +305,7 @@ void rs_pieces_split(const char *t, size_t s, size_t e, size_t ds, size_t de, in
         uint32_t cp;
         size_t n = img_text_cp(t, e, p, &cp);
         bool cut = false, skip_word = false;
-        rs_piece_t flags = {0};
+        img_resume_piece_t flags = {0};
         if (cp == '(' || cp == '[') {
             cut = true;
             flags.paren = true;
@@ -336,7 +353,7 @@ void rs_pieces_split(const char *t, size_t s, size_t e, size_t ds, size_t de, in
                                 img_text_ieq(t, q, we, "in")) &&
                                islower((unsigned char)t[q])) {
                         /* "Engineer for Acme", "Consultant with Acme": only after a title */
-                        rs_piece_t probe = {0};
+                        img_resume_piece_t probe = {0};
                         probe.s = start;
                         probe.e = p;
                         trim(t, &probe.s, &probe.e);
@@ -381,13 +398,13 @@ void rs_pieces_split(const char *t, size_t s, size_t e, size_t ds, size_t de, in
     }
 }
 
-void rs_pieces_merge(const char *t, rs_pieces_t *ps)
+void img_resume_pieces_merge(const char *t, img_resume_pieces_t *ps)
 {
     size_t w = 0;
     for (size_t i = 0; i < ps->n; i++) {
-        rs_piece_t *pc = &ps->v[i];
+        img_resume_piece_t *pc = &ps->v[i];
         if (w > 0 && pc->comma_before && pc->unit == ps->v[w - 1].unit) {
-            rs_piece_t *prev = &ps->v[w - 1];
+            img_resume_piece_t *prev = &ps->v[w - 1];
             if (pc->suffix_only && prev->cls != PC_LOCATION && !prev->label) {
                 prev->e = pc->e;
                 prev->company = true;
@@ -411,11 +428,11 @@ void rs_pieces_merge(const char *t, rs_pieces_t *ps)
                 while (next_word(t, &p, prev->e, &ws, &we)) {
                     if (cut && !city)
                         city = ws;
-                    if (rs_is_title_noun(t, ws, we))
+                    if (img_resume_is_title_noun(t, ws, we))
                         cut = we, city = 0;
                 }
                 if (cut && city && isupper((unsigned char)t[city])) {
-                    rs_piece_t loc = *pc;
+                    img_resume_piece_t loc = *pc;
                     loc.s = city;
                     loc.cls = PC_LOCATION;
                     prev->e = cut;
@@ -449,15 +466,15 @@ void rs_pieces_merge(const char *t, rs_pieces_t *ps)
     (void)t;
 }
 
-static bool usable(const rs_piece_t *pc)
+static bool usable(const img_resume_piece_t *pc)
 {
     return pc->words <= 10;
 }
 
-void rs_pieces_roles(const char *t, rs_pieces_t *ps, rs_roles_t *r)
+void img_resume_pieces_roles(const char *t, img_resume_pieces_t *ps, img_resume_roles_t *r)
 {
     memset(r, 0, sizeof(*r));
-    rs_pieces_merge(t, ps);
+    img_resume_pieces_merge(t, ps);
     int ti = -1, ci = -1, li = -1;
     for (size_t i = 0; i < ps->n && ti < 0; i++)
         if (ps->v[i].label == 1 || ps->v[i].as_title)
@@ -473,7 +490,7 @@ void rs_pieces_roles(const char *t, rs_pieces_t *ps, rs_roles_t *r)
             ci = (int)i;
     /* The first piece named as an employer: a company word, "at X", "for X". */
     for (size_t i = 0; i < ps->n && ci < 0; i++) {
-        const rs_piece_t *pc = &ps->v[i];
+        const img_resume_piece_t *pc = &ps->v[i];
         if ((int)i == ti || pc->cls == PC_LOCATION || pc->words > 8)
             continue;
         if ((pc->at && (pc->name_like || pc->company)) || pc->cls == PC_COMPANY ||
@@ -486,7 +503,7 @@ void rs_pieces_roles(const char *t, rs_pieces_t *ps, rs_roles_t *r)
     /* Unknown name-like pieces fill the roles still empty. */
     int u[RS_MAX_PIECES], nu = 0;
     for (size_t i = 0; i < ps->n; i++) {
-        const rs_piece_t *pc = &ps->v[i];
+        const img_resume_piece_t *pc = &ps->v[i];
         if ((int)i == ti || (int)i == ci || (int)i == li || pc->cls != PC_UNKNOWN || pc->dept ||
             pc->label == 3 || pc->words > 6)
             continue;
@@ -542,7 +559,7 @@ void rs_pieces_roles(const char *t, rs_pieces_t *ps, rs_roles_t *r)
     }
 }
 
-bool rs_pieces_has(const rs_pieces_t *ps, int cls)
+bool img_resume_pieces_has(const img_resume_pieces_t *ps, int cls)
 {
     for (size_t i = 0; i < ps->n; i++)
         if (ps->v[i].cls == cls || (cls == PC_TITLE && ps->v[i].label == 1) ||

@@ -88,14 +88,38 @@ static bool company_stop(const char *t, const word_t *w)
     return false;
 }
 
-bool rs_role_statement(const char *t, size_t s, size_t e, rs_roles_t *r)
+/* " as " somewhere in text[s..e) (any case): the cheap test before the parse. */
+static bool has_as(const char *t, size_t s, size_t e)
 {
+    for (size_t p = s + 1; p + 3 < e; p++)
+        if ((t[p] == 'a' || t[p] == 'A') && (t[p + 1] == 's' || t[p + 1] == 'S') &&
+            t[p - 1] == ' ' && t[p + 2] == ' ')
+            return true;
+    return false;
+}
+
+/* "promoted to" somewhere in text[s..e). */
+static bool has_promoted(const char *t, size_t s, size_t e)
+{
+    for (size_t p = s; p + 11 <= e; p++)
+        if ((t[p] == 'p' || t[p] == 'P') && img_text_ieq(t, p, p + 11, "promoted to"))
+            return true;
+    return false;
+}
+
+bool img_resume_role_statement(const char *t, size_t s, size_t e, img_resume_roles_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (!has_as(t, s, e) && !has_promoted(t, s, e))
+        return false;
     word_t w[MAX_WORDS];
     bool stop_after[MAX_WORDS];
     size_t n = words_of(t, s, e, w, stop_after);
     memset(r, 0, sizeof(*r));
     for (size_t i = 0; i + 2 < n; i++) {
-        if (!trigger(t, &w[i]) || stop_after[i] || !is(t, &w[i + 1], "as") || stop_after[i + 1])
+        bool promoted = is(t, &w[i], "promoted") && !stop_after[i] && is(t, &w[i + 1], "to");
+        if (!promoted &&
+            (!trigger(t, &w[i]) || stop_after[i] || !is(t, &w[i + 1], "as") || stop_after[i + 1]))
             continue;
         size_t k = i + 2;
         if (is(t, &w[k], "a") || is(t, &w[k], "an") || is(t, &w[k], "the"))
@@ -105,7 +129,7 @@ bool rs_role_statement(const char *t, size_t s, size_t e, rs_roles_t *r)
         for (; k < n && k < first + 6; k++) {
             if (k > first && title_stop(t, &w[k]))
                 break;
-            if (rs_is_title_noun(t, w[k].s, w[k].e)) {
+            if (img_resume_is_title_noun(t, w[k].s, w[k].e)) {
                 last = k;
                 found = true;
             }
@@ -130,7 +154,7 @@ bool rs_role_statement(const char *t, size_t s, size_t e, rs_roles_t *r)
             for (c1 = c0; c1 < n && c1 < c0 + 6; c1++) {
                 if (c1 > c0 && company_stop(t, &w[c1]))
                     break;
-                if (rs_is_company_word(t, w[c1].s, w[c1].e))
+                if (img_resume_is_company_word(t, w[c1].s, w[c1].e))
                     company = true;
                 if (stop_after[c1]) {
                     c1++;
@@ -140,7 +164,7 @@ bool rs_role_statement(const char *t, size_t s, size_t e, rs_roles_t *r)
             size_t end = c1 - 1;
             /* Trailing lower-case words ("management team") stay out unless a suffix. */
             while (end > c0 && !isupper((unsigned char)t[w[end].s]) &&
-                   !rs_is_company_word(t, w[end].s, w[end].e))
+                   !img_resume_is_company_word(t, w[end].s, w[end].e))
                 end--;
             if (company || isupper((unsigned char)t[w[c0].s])) {
                 r->cs = w[c0].s;

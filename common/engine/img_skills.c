@@ -128,7 +128,8 @@ static int months_of(const img_analysis_t *a, const int *exps, size_t n, img_are
             continue;
         iv[k][0] = s, iv[k][1] = t, k++;
     }
-    qsort(iv, k, sizeof(*iv), iv_cmp);
+    if (k > 1)
+        qsort(iv, k, sizeof(*iv), iv_cmp);
     int total = 0, cs = 0, ce = -1;
     for (size_t i = 0; i < k; i++) {
         if (ce < 0 || iv[i][0] > ce + 1) {
@@ -159,7 +160,8 @@ static int skill_cmp(const void *x, const void *y)
  * taxonomy ids each one mentions (ids[i] for experience i). */
 static void sort_and_link(img_analysis_t *a, int **ids, size_t *n_ids)
 {
-    qsort(a->skills.v, a->skills.n, sizeof(*a->skills.v), skill_cmp);
+    if (a->skills.n > 1)
+        qsort(a->skills.v, a->skills.n, sizeof(*a->skills.v), skill_cmp);
     for (size_t e = 0; e < a->experiences.n; e++) {
         img_experience_t *ex = &a->experiences.v[e];
         ex->skills.n = 0;
@@ -207,8 +209,8 @@ void img_skills_build(img_analysis_t *a)
         unsigned flags;
         section_kind(sec->kind, &name, &ev, &flags);
         img_mention_t *m;
-        size_t nm = img_extract_mentions(a->tax, &a->resume, sec->start, sec->end, flags, arena,
-                                         &m);
+        size_t nm =
+            img_extract_mentions(a->tax, &a->resume, sec->start, sec->end, flags, arena, &m);
         for (size_t k = 0; k < nm; k++) {
             int idx = img_skills_find(a, m[k].skill);
             if (idx < 0) {

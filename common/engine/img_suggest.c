@@ -21,129 +21,14 @@
 #define MIN_REWRITES 2
 #define MAX_PROJECT_SKILLS 3
 
-/* ---- helpers shared with the other files of the module ---- */
-
-const char *img_suggest_skill_name(const img_analysis_t *a, int tax_id)
-{
-    const img_tax_skill_t *sk = a->tax ? img_tax_get(a->tax, tax_id) : NULL;
-    return sk ? sk->name : NULL;
-}
-
-int img_suggest_inventory_find(const img_analysis_t *a, int tax_id)
-{
-    if (tax_id < 0)
-        return -1;
-    const char *name = img_suggest_skill_name(a, tax_id);
-    for (size_t i = 0; i < a->skills.n; i++) {
-        const img_skill_t *sk = &a->skills.v[i];
-        if (sk->tax_id == tax_id)
-            return (int)i;
-        if (sk->tax_id < 0 && name && sk->name && strcasecmp(sk->name, name) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-const char *img_suggest_job_term(img_analysis_t *a, int req, int tax_id)
-{
-    if (req < 0 || (size_t)req >= a->job.requirements.n || !a->job_doc.text)
-        return NULL;
-    const img_requirement_t *r = &a->job.requirements.v[req];
-    for (size_t i = 0; i < a->job.skills.n; i++) {
-        const img_skill_t *sk = &a->job.skills.v[i];
-        if (sk->tax_id != tax_id)
-            continue;
-        for (size_t e = 0; e < sk->evidence.n; e++) {
-            const img_evidence_t *ev = &sk->evidence.v[e];
-            if (ev->start >= r->start && ev->end <= r->end && ev->end > ev->start &&
-                ev->end <= a->job_doc.len)
-                return img_arena_strndup(a->arena, a->job_doc.text + ev->start,
-                                         ev->end - ev->start);
-        }
-    }
-    if (!a->tax || r->end <= r->start || r->end > a->job_doc.len)
-        return NULL;
-    img_mention_t *m;
-    size_t n = img_extract_mentions(a->tax, &a->job_doc, r->start, r->end, 0, a->arena, &m);
-    for (size_t i = 0; i < n; i++)
-        if (m[i].skill == tax_id)
-            return img_arena_strndup(a->arena, a->job_doc.text + m[i].start,
-                                     m[i].end - m[i].start);
-    return NULL;
-}
-
-char *img_suggest_cat(img_arena_t *arena, const char *first, ...)
-{
-    va_list ap;
-    size_t n = 0;
-    va_start(ap, first);
-    for (const char *p = first; p; p = va_arg(ap, const char *))
-        n += strlen(p);
-    va_end(ap);
-    char *out = img_arena_alloc(arena, n + 1), *o = out;
-    va_start(ap, first);
-    for (const char *p = first; p; p = va_arg(ap, const char *)) {
-        size_t k = strlen(p);
-        memcpy(o, p, k);
-        o += k;
-    }
-    va_end(ap);
-    *o = '\0';
-    return out;
-}
-
-bool img_suggest_has_digit(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] >= '0' && s[i] <= '9')
-            return true;
-    return false;
-}
-
-char *img_suggest_excerpt(img_analysis_t *a, size_t start, size_t end, size_t max)
-{
-    const char *t = a->resume.text;
-    if (!t || end > a->resume.len || start >= end)
-        return img_arena_strdup(a->arena, "");
-    char *out = img_arena_alloc(a->arena, (end - start) + 4);
-    size_t o = 0, last_space = 0;
-    bool cut = false;
-    for (size_t i = start; i < end; i++) {
-        char c = t[i];
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
-        if (c == ' ' && (o == 0 || out[o - 1] == ' '))
-            continue;
-        if (o >= max && c == ' ') {
-            cut = true;
-            break;
-        }
-        if (c == ' ')
-            last_space = o;
-        out[o++] = c;
-        if (o >= max + 40 && last_space) { /* a very long word run: cut at the last space */
-            o = last_space;
-            cut = true;
-            break;
-        }
-    }
-    while (o > 0 && out[o - 1] == ' ')
-        o--;
-    if (cut) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* ---- generation of bridging plans ---- */
 
 typedef struct cand {
     img_suggestion_t s;
-    int rank; /* position of its first requirement in priority order */
-    int pass; /* 0 primary, 1 secondary */
-    int tier; /* selection order: must primaries, must secondaries, nice... */
+    int rank;        /* position of its first requirement in priority order */
+    int pass;        /* 0 primary, 1 secondary */
+    int tier;        /* selection order: must primaries, must secondaries, nice... */
+    const char *edu; /* the degree level of an education plan, else NULL */
 } cand_t;
 
 typedef struct gen {
@@ -216,14 +101,41 @@ static bool strip_prefix(const char **p, const char *end, const char *prefix)
  * of" and trailing punctuation removed. */
 static const char *req_topic(img_analysis_t *a, const img_requirement_t *r)
 {
-    static const char *cues[] = {
-        "hands-on experience with ", "hands-on experience in ", "professional experience in ",
-        "professional experience with ", "experience with ", "experience in ", "experience of ",
-        "working knowledge of ", "proficiency in ", "proficiency with ", "proficient in ",
-        "proficient with ", "knowledge of ", "understanding of ", "familiarity with ",
-        "expertise in ", "expertise with ", "background in ", "ability to ", "skills in ",
-        "strong ", "solid ", "excellent ", "good ", "proven ", "deep ", "demonstrated ",
-        "outstanding ", "exceptional ", "a ", "an ", "the ", "of ", "in ", "with "};
+    static const char *cues[] = {"hands-on experience with ",
+                                 "hands-on experience in ",
+                                 "professional experience in ",
+                                 "professional experience with ",
+                                 "experience with ",
+                                 "experience in ",
+                                 "experience of ",
+                                 "working knowledge of ",
+                                 "proficiency in ",
+                                 "proficiency with ",
+                                 "proficient in ",
+                                 "proficient with ",
+                                 "knowledge of ",
+                                 "understanding of ",
+                                 "familiarity with ",
+                                 "expertise in ",
+                                 "expertise with ",
+                                 "background in ",
+                                 "ability to ",
+                                 "skills in ",
+                                 "strong ",
+                                 "solid ",
+                                 "excellent ",
+                                 "good ",
+                                 "proven ",
+                                 "deep ",
+                                 "demonstrated ",
+                                 "outstanding ",
+                                 "exceptional ",
+                                 "a ",
+                                 "an ",
+                                 "the ",
+                                 "of ",
+                                 "in ",
+                                 "with "};
     if (!a->job_doc.text || r->end <= r->start || r->end > a->job_doc.len)
         return "this requirement";
     const char *p = a->job_doc.text + r->start, *e = a->job_doc.text + r->end;
@@ -251,8 +163,10 @@ static const char *req_topic(img_analysis_t *a, const img_requirement_t *r)
                 again = true;
     }
     /* trailing punctuation and filler nouns: "teamwork skills", "CI/CD pipeline experience" */
-    static const char *tails[] = {" experience", " skills", " skill", " knowledge", " background",
-                                  " abilities", " ability", " expertise", " proficiency"};
+    static const char *tails[] = {
+        " experience", " skills",    " skill",       " knowledge", " background", " abilities",
+        " ability",    " expertise", " proficiency", " required",  " preferred",  " is a plus",
+        " a plus",     " desired",   " is required", " strongly",  " highly",     " is"};
     for (bool again = true; again;) {
         again = false;
         while (e > p && (isspace((unsigned char)e[-1]) || strchr(".;:,!", e[-1]))) {
@@ -288,8 +202,9 @@ static const char *plan_project(gen_t *g, const img_sugg_tmpl_t *t, const char *
     img_arena_t *ar = g->a->arena;
     const char *deliv = img_suggest_fill(ar, t->deliverable, skills);
     /* "Build <deliverable> with <skills>", unless the deliverable names them already */
-    c->s.title = strstr(t->deliverable, "{s}") ? IMG_SUGG_CAT(ar, "Build ", deliv)
-                                               : IMG_SUGG_CAT(ar, "Build ", deliv, " with ", skills);
+    c->s.title = strstr(t->deliverable, "{s}")
+                     ? IMG_SUGG_CAT(ar, "Build ", deliv)
+                     : IMG_SUGG_CAT(ar, "Build ", deliv, " with ", skills);
     static const char *const num[] = {"1) ", "; 2) ", "; 3) ", "; 4) "};
     const char *st[4] = {"", "", "", ""}, *nu[4] = {"", "", "", ""};
     for (int i = 0; i < 4 && t->steps[i]; i++) {
@@ -299,11 +214,11 @@ static const char *plan_project(gen_t *g, const img_sugg_tmpl_t *t, const char *
     const char *practise =
         building_on ? IMG_SUGG_CAT(ar, skills, ", building on your ", building_on, " experience")
                     : skills;
-    c->s.detail = IMG_SUGG_CAT(ar, "Plan: build ", deliv, " as a portfolio project. Scope: ", nu[0],
-                               st[0], nu[1], st[1], nu[2], st[2], nu[3], st[3],
-                               ". Skills practised: ", practise, ". Show it: ",
-                               img_suggest_fill(ar, t->show, skills),
-                               ". Add it to your resume as a project once it is done.");
+    c->s.detail =
+        IMG_SUGG_CAT(ar, "Plan: build ", deliv, " as a portfolio project. Scope: ", nu[0], st[0],
+                     nu[1], st[1], nu[2], st[2], nu[3], st[3], ". Skills practised: ", practise,
+                     ". Show it: ", img_suggest_fill(ar, t->show, skills),
+                     ". Add it to your resume as a project once it is done.");
     c->s.effort = t->effort;
     return c->s.title;
 }
@@ -319,10 +234,11 @@ static void plan_cert(gen_t *g, int cert, const char *skill, cand_t *c)
     c->s.detail = IMG_SUGG_CAT(
         ar, "Plan: prepare for the ", name, " exam to show ", skill,
         " with a recognised credential. Steps: 1) read the official exam objectives; 2) practise "
-        "each objective hands-on with ",
+        "each objective on real material in ",
         skill,
-        " (a small lab per topic); 3) take timed practice exams until you pass them comfortably; "
-        "4) book the exam. List it under Certifications only once you hold it.");
+        " (a lab, a case study or a piece of your own work); 3) take timed practice exams until "
+        "you pass them comfortably; 4) book the exam. List it under Certifications only once "
+        "you hold it.");
     c->s.effort = "4-8 weeks of study";
     *IMG_VEC_PUSH(ar, &g->certs) = cert;
 }
@@ -405,7 +321,8 @@ static int cert_for(const gen_t *g, int skill)
     int certs[8];
     size_t n = g->a->tax ? img_tax_certs_for(g->a->tax, skill, certs, 8) : 0;
     for (size_t i = 0; i < n; i++)
-        if (img_suggest_inventory_find(g->a, certs[i]) < 0 && img_suggest_skill_name(g->a, certs[i]))
+        if (img_suggest_inventory_find(g->a, certs[i]) < 0 &&
+            img_suggest_skill_name(g->a, certs[i]))
             return certs[i];
     return -1;
 }
@@ -506,6 +423,16 @@ static const char *building_on(const img_analysis_t *a, const img_req_result_t *
     return n ? join_names(a->arena, names, n) : NULL;
 }
 
+/* True if low contains w as a whole word. */
+static bool has_word(const char *low, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = strstr(low, w); p; p = strstr(p + 1, w))
+        if ((p == low || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
 /* Plans for a requirement that names no skill the engine can target. */
 static void plan_phrase(gen_t *g, int gi, int rank)
 {
@@ -516,11 +443,45 @@ static void plan_phrase(gen_t *g, int gi, int rank)
     img_arena_t *ar = a->arena;
     const char *topic = req_topic(a, r);
     if (r->education) {
-        const char *deg = a->job.education ? a->job.education : "the";
-        const char *degree = strcmp(deg, "phd") == 0 ? "a doctoral" :
-                             strcmp(deg, "master") == 0 ? "a master's" :
-                             strcmp(deg, "bachelor") == 0 ? "a bachelor's" : "the required";
+        /* the level this requirement asks for, from its own words */
+        char low[160];
+        size_t n = r->end - r->start < sizeof(low) - 1 ? r->end - r->start : sizeof(low) - 1;
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char)tolower((unsigned char)a->job_doc.text[r->start + i]);
+        low[n] = '\0';
+        const char *lvl = a->job.education ? a->job.education : "";
+        if (strstr(low, "phd") || strstr(low, "ph.d") || strstr(low, "doctor"))
+            lvl = "phd";
+        else if (strstr(low, "master") || strstr(low, "msc") || strstr(low, "mba"))
+            lvl = "master";
+        else if (strstr(low, "bachelor") || strstr(low, "b.s.") || strstr(low, "b.a.") ||
+                 strstr(low, "undergraduate"))
+            lvl = "bachelor";
+        else if (strstr(low, "high school") || has_word(low, "ged") || strstr(low, "diploma"))
+            lvl = "school";
+        /* one plan per level: a second requirement at the same level joins it */
+        for (size_t i = 0; i < g->cands.n; i++)
+            if (g->cands.v[i].edu && strcmp(g->cands.v[i].edu, lvl) == 0) {
+                add_close(ar, &g->cands.v[i].s, res->req);
+                return;
+            }
         cand_t *c = new_cand(g, IMG_SUGG_COURSE, res->req, rank, 0, nice);
+        c->edu = lvl;
+        if (strcmp(lvl, "school") == 0) {
+            c->s.title = img_arena_strdup(
+                ar, "List your high school diploma or GED under Education, or plan to earn one");
+            c->s.detail = img_arena_strdup(
+                ar, "Plan: 1) if you hold a high school diploma or an equivalent (GED), add it to "
+                    "your Education section with the year; 2) if you do not, find an adult "
+                    "education centre or an accredited online programme that prepares for the "
+                    "GED tests; 3) book the tests once the practice scores are good.");
+            c->s.effort = "an hour to list it; a few months to earn it";
+            return;
+        }
+        const char *degree = strcmp(lvl, "phd") == 0        ? "a doctoral"
+                             : strcmp(lvl, "master") == 0   ? "a master's"
+                             : strcmp(lvl, "bachelor") == 0 ? "a bachelor's"
+                                                            : "the required";
         c->s.title = img_arena_printf(
             ar, "Compare accredited part-time routes to %s degree in a relevant field", degree);
         c->s.detail = img_arena_printf(
@@ -535,14 +496,15 @@ static void plan_phrase(gen_t *g, int gi, int rank)
     }
     if (r->years > 0 && r->skills.n == 0) {
         cand_t *c = new_cand(g, IMG_SUGG_EXPERIENCE, res->req, rank, 0, nice);
-        c->s.title = img_arena_printf(ar, "Seek broader %s responsibility in your current role",
-                                      topic);
+        c->s.title =
+            img_arena_printf(ar, "Seek broader %s responsibility in your current role", topic);
         c->s.detail = img_arena_printf(
             ar,
-            "Plan: the job asks for more years of %s than your resume shows. Years cannot be "
-            "rushed, so make the ones you have count: ask to own a larger piece of work, and "
-            "make sure every role on your resume shows its dates and scope.",
-            topic);
+            "Plan: the job asks for more years of %s than your resume shows, and years cannot be "
+            "rushed. 1) Ask to own a larger piece of %s work (a feature, a migration, an "
+            "internal tool); 2) keep notes on its scope and outcome for a future bullet; 3) make "
+            "sure every role on your resume shows its dates, so all the years you have count.",
+            topic, topic);
         c->s.effort = "ongoing, alongside your role";
         return;
     }
@@ -700,8 +662,8 @@ static void plan_requirement(gen_t *g, int gi, int rank)
         }
     }
 
-    /* Secondary: a well-known certification, else a course (or, when the
-     * primary was a course, an experience to seek). */
+    /* Secondary: a well-known certification, else a course, or for a
+     * language or a domain an experience to seek. */
     for (size_t i = 0; i < first_k; i++) {
         int cert = cert_for(g, first_ids[i]);
         if (cert >= 0 && !cert_proposed(g, cert)) {
@@ -711,7 +673,9 @@ static void plan_requirement(gen_t *g, int gi, int rank)
         }
     }
     const char *name = img_suggest_skill_name(a, first_ids[0]);
-    if (first_t->primary == IMG_SUGG_COURSE && first_t->exp_title) {
+    if (first_t->primary != IMG_SUGG_EXPERIENCE && first_t->exp_title) {
+        /* a language or a domain: an experience to seek (a course, for a domain, is
+         * already inside the case study's reading) */
         cand_t *c = new_cand(g, IMG_SUGG_EXPERIENCE, res->req, rank, 1, nice);
         plan_experience(g, first_t, name, c);
     } else {
@@ -725,7 +689,8 @@ static void plan_requirement(gen_t *g, int gi, int rank)
 static int cmp_priority(const img_analysis_t *a, int x, int y)
 {
     const img_req_result_t *ra = &a->gap.requirements.v[x], *rb = &a->gap.requirements.v[y];
-    int ka = (int)a->job.requirements.v[ra->req].kind, kb = (int)a->job.requirements.v[rb->req].kind;
+    int ka = (int)a->job.requirements.v[ra->req].kind,
+        kb = (int)a->job.requirements.v[rb->req].kind;
     if (ka != kb)
         return ka - kb;
     int sa = ra->status == IMG_MATCH_MISSING ? 0 : ra->status == IMG_MATCH_PARTIAL ? 1 : 2;

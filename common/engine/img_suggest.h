@@ -35,4 +35,15 @@ void img_suggest_criticize(img_analysis_t *analysis);
 bool img_suggest_ground(const img_analysis_t *analysis, const img_suggestion_t *s,
                         const char **why);
 
+/* Finishes the criticism of suggestions some of which already carry a
+ * critique from another reviewer (an LLM): reviewed[i] is true for those
+ * (array of analysis->suggestions.n). Unreviewed suggestions get the offline
+ * critic (img_suggest_criticize()). Then every suggestion passes the
+ * grounding guard, whatever its verdict: an unsupported figure in a grounded
+ * suggestion becomes a placeholder and new skills proposed as future work
+ * become a plan (verdict revise), anything else unsupported is dropped; and a
+ * duplicate of an earlier suggestion is dropped. The notes say why.
+ * (img_suggest_llm.c) */
+void img_suggest_review(img_analysis_t *analysis, const bool *reviewed);
+
 #endif

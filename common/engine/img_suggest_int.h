@@ -16,6 +16,28 @@
 #include "img_suggest.h"
 #include "img_tax.h"
 
+/* ASCII classes without the C library's locale lookups (a call per byte). */
+static inline bool img_sg_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static inline bool img_sg_upper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static inline bool img_sg_alpha(int c)
+{
+    return img_sg_upper(c) || (c >= 'a' && c <= 'z');
+}
+static inline bool img_sg_alnum(int c)
+{
+    return img_sg_alpha(c) || img_sg_digit(c);
+}
+static inline char img_sg_lower(int c)
+{
+    return (char)(img_sg_upper(c) ? c + 32 : c);
+}
+
 /* ---- templates (img_suggest_tmpl.c) ---- */
 
 /* A family of skills with its own project brief, course topics and
@@ -94,20 +116,29 @@ enum {
 
 /* What the guard found in one suggestion. */
 typedef struct img_ground_report {
-    unsigned fail;       /* IMG_GF_* bits; 0 = supported */
-    const char *why;     /* one line for the first failure (priority order above), or NULL */
-    const char *text;    /* title "\n" detail, as checked */
-    const char *lower;   /* text in ASCII lower case */
-    img_doc_t doc;       /* over text (grounded suggestions only) */
+    unsigned fail;           /* IMG_GF_* bits; 0 = supported */
+    const char *why;         /* one line for the first failure (priority order above), or NULL */
+    const char *text;        /* title "\n" detail, as checked */
+    const char *lower;       /* text in ASCII lower case */
+    img_doc_t doc;           /* over text (grounded suggestions only) */
     img_mention_t *mentions; /* taxonomy skills named in text (grounded suggestions only) */
     size_t n_mentions;
 } img_ground_report_t;
 
-/* Numbers the resume states, normalised; build once per analysis and reuse. */
+/* Scratch space of the guard, reused from one suggestion to the next. */
+typedef struct img_ground_scratch {
+    img_token_t *tok; /* grown in the arena */
+    bool *flags;      /* two bytes per token */
+    size_t cap;
+} img_ground_scratch_t;
+
+/* Numbers the resume states, normalised, and scratch space for the checks;
+ * build once per analysis (or per call) and reuse. One thread at a time. */
 typedef struct img_ground_ctx {
     const img_analysis_t *a;
     const char **nums;
     size_t n_nums;
+    img_ground_scratch_t *scratch; /* in the arena */
 } img_ground_ctx_t;
 
 void img_ground_ctx_init(img_ground_ctx_t *ctx, const img_analysis_t *a);
@@ -119,8 +150,11 @@ void img_ground_check(const img_ground_ctx_t *ctx, const img_suggestion_t *s,
 /* A number in text at or after *pos, skipping [placeholders]: sets its span
  * [*start, *end) (currency sign and %/k/M/x suffix included) and its
  * normalised digits in norm (cap >= 32). False when there is none. */
-bool img_ground_next_number(const char *text, size_t len, size_t *pos, size_t *start,
-                            size_t *end, char *norm, size_t cap);
+bool img_ground_next_number(const char *text, size_t len, size_t *pos, size_t *start, size_t *end,
+                            char *norm, size_t cap);
+
+/* Byte length of a currency sign ($, £, €) at text[i], else 0. */
+size_t img_ground_currency_at(const char *text, size_t len, size_t i);
 
 /* True if the resume states the normalised number. */
 bool img_ground_number_supported(const img_ground_ctx_t *ctx, const char *norm);

@@ -51,9 +51,17 @@ static size_t count_words(const char *s)
  * phrase around the skill ("mentor junior developers" -> "Mentoring"). */
 static const char *list_term(const img_analysis_t *a, const char *jt, int id)
 {
+    static const char *const adjectives[] = {"excellent ", "strong ", "good ",       "solid ",
+                                             "proven ",    "great ",  "effective ",  "advanced ",
+                                             "basic ",     "deep ",   "outstanding "};
     const char *name = img_suggest_skill_name(a, id);
-    if (name && count_words(jt) >= count_words(name) + 2)
+    if (!name)
+        return jt;
+    if (count_words(jt) >= count_words(name) + 2)
         return name;
+    for (size_t i = 0; i < sizeof(adjectives) / sizeof(adjectives[0]); i++)
+        if (strncasecmp(jt, adjectives[i], strlen(adjectives[i])) == 0)
+            return name; /* "Excellent communication" -> "Communication" */
     return jt;
 }
 
@@ -125,30 +133,25 @@ size_t img_suggest_keywords(img_analysis_t *a, const int *order, size_t n_order,
             *IMG_VEC_PUSH(ar, &s->closes) = res->req;
             if (!in_list) {
                 /* Shown in a bullet or the summary, not listed. */
-                size_t ln = img_doc_line_at(&a->resume, shown->start);
-                const img_line_t *line = &a->resume.lines[ln];
-                char *ex = img_suggest_excerpt(a, line->start, line->end, 90);
-                const char *sec = shown->section ? shown->section : "experience";
+                char *ex = img_suggest_excerpt(a, shown->start, shown->end, 90);
                 if (skills_section) {
                     s->title = IMG_SUGG_CAT(ar, "Add \"", jt, "\" to your Skills section");
-                    s->detail = IMG_SUGG_CAT(ar, "Your resume already shows it in \"", ex, "\" (",
-                                             sec,
-                                             " section), but your Skills section does not list "
-                                             "it. Add it there in the job's words, \"",
+                    s->detail = IMG_SUGG_CAT(ar, "Your resume already shows it in \"", ex,
+                                             "\", but your Skills section does not list it. Add "
+                                             "it there in the job's words, \"",
                                              jt, "\", so keyword screens match it.");
                 } else {
                     s->title = IMG_SUGG_CAT(ar, "Add a Skills section that lists \"", jt, "\"");
-                    s->detail = IMG_SUGG_CAT(ar, "Your resume already shows it in \"", ex, "\" (",
-                                             sec,
-                                             " section), but has no Skills section. Add one that "
-                                             "lists it in the job's words, \"",
+                    s->detail = IMG_SUGG_CAT(ar, "Your resume already shows it in \"", ex,
+                                             "\", but has no Skills section. Add one that lists "
+                                             "it in the job's words, \"",
                                              jt, "\", so keyword screens match it.");
                 }
             } else {
                 char *yours = img_arena_strndup(ar, a->resume.text + in_list->start,
                                                 in_list->end - in_list->start);
-                s->title = img_arena_printf(ar, "Use the job's term \"%s\" in your Skills section",
-                                            jt);
+                s->title =
+                    img_arena_printf(ar, "Use the job's term \"%s\" in your Skills section", jt);
                 s->detail = img_arena_printf(
                     ar,
                     "Your Skills section lists it as \"%s\"; the job says \"%s\". Use the job's "
@@ -251,35 +254,42 @@ static const struct {
     const char *phrase;
     int kind;
 } weak_openers[] = {
-    {"was responsible for ", OPEN_RESP}, {"responsible for ", OPEN_RESP},
-    {"tasked with ", OPEN_RESP},         {"in charge of ", OPEN_RESP},
-    {"duties included ", OPEN_RESP},     {"worked on ", OPEN_CONTRIB},
-    {"participated in ", OPEN_CONTRIB},  {"was involved in ", OPEN_CONTRIB},
-    {"involved in ", OPEN_CONTRIB},      {"assisted with ", OPEN_CONTRIB},
-    {"assisted in ", OPEN_CONTRIB},      {"helped with ", OPEN_CONTRIB},
-    {"was part of ", OPEN_CONTRIB},      {"part of ", OPEN_CONTRIB},
-    {"worked with ", OPEN_USED},         {"utilized ", OPEN_USED},
+    {"was responsible for ", OPEN_RESP},
+    {"responsible for ", OPEN_RESP},
+    {"tasked with ", OPEN_RESP},
+    {"in charge of ", OPEN_RESP},
+    {"duties included ", OPEN_RESP},
+    {"worked on ", OPEN_CONTRIB},
+    {"participated in ", OPEN_CONTRIB},
+    {"was involved in ", OPEN_CONTRIB},
+    {"involved in ", OPEN_CONTRIB},
+    {"assisted with ", OPEN_CONTRIB},
+    {"assisted in ", OPEN_CONTRIB},
+    {"helped with ", OPEN_CONTRIB},
+    {"was part of ", OPEN_CONTRIB},
+    {"part of ", OPEN_CONTRIB},
+    {"worked with ", OPEN_USED},
+    {"utilized ", OPEN_USED},
     {"utilised ", OPEN_USED},
 };
 
 static const struct {
     const char *ing, *past;
 } irregular[] = {
-    {"leading", "led"},     {"building", "built"},   {"running", "ran"},
-    {"writing", "wrote"},   {"driving", "drove"},    {"making", "made"},
-    {"setting", "set"},     {"growing", "grew"},     {"teaching", "taught"},
-    {"selling", "sold"},    {"bringing", "brought"}, {"holding", "held"},
-    {"keeping", "kept"},    {"taking", "took"},      {"giving", "gave"},
-    {"overseeing", "oversaw"}, {"winning", "won"},   {"spending", "spent"},
+    {"leading", "led"},        {"building", "built"},   {"running", "ran"},
+    {"writing", "wrote"},      {"driving", "drove"},    {"making", "made"},
+    {"setting", "set"},        {"growing", "grew"},     {"teaching", "taught"},
+    {"selling", "sold"},       {"bringing", "brought"}, {"holding", "held"},
+    {"keeping", "kept"},       {"taking", "took"},      {"giving", "gave"},
+    {"overseeing", "oversaw"}, {"winning", "won"},      {"spending", "spent"},
 };
 
 /* Gerunds that are nouns at the start of a bullet. */
-static const char *ing_nouns[] = {"marketing",   "accounting", "consulting", "banking",
-                                  "engineering", "networking", "pricing",    "manufacturing",
-                                  "string",      "spring",     "programming", "something",
-                                  "everything",  "nothing",    "morning",    "evening",
-                                  "onboarding",  "offering",   "funding",    "housing",
-                                  "clothing",    "training"};
+static const char *ing_nouns[] = {
+    "marketing",  "accounting",    "consulting", "banking", "engineering", "networking",
+    "pricing",    "manufacturing", "string",     "spring",  "programming", "something",
+    "everything", "nothing",       "morning",    "evening", "onboarding",  "offering",
+    "funding",    "housing",       "clothing",   "training"};
 
 /* Past tense of a gerund word w[0..n) ("managing" -> "managed"), or NULL. */
 static char *past_of(img_arena_t *ar, const char *w, size_t n)
@@ -348,7 +358,7 @@ static const char *quantify_hint(const char *s)
     static const struct {
         const char *cues, *hint;
     } hints[] = {
-        {"mentor|coach|train|onboard|taught|teach", "people mentored or trained"},
+        {"mentor|coach|train|onboard|taught|teach", "how many people, how often"},
         {"reduc|faster|speed|latency|optimi|shorten", "% or hours saved"},
         {"led |lead|manag|supervis|team of", "team size or scope"},
         {"migrat", "systems or records migrated"},
@@ -385,6 +395,66 @@ static const char *quantify_hint(const char *s)
     return "users, %, time or money";
 }
 
+/* True if s[0..n) states a figure in words ("three engineers", "a dozen"). */
+static bool has_number_word(const char *s, size_t n)
+{
+    static const char words[] = "|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                                "fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|"
+                                "thousands|million|millions|billion|dozen|dozens|half|double|"
+                                "doubled|tripled|";
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalpha((unsigned char)s[i]))
+            i++;
+        size_t b = i;
+        while (i < n && isalpha((unsigned char)s[i]))
+            i++;
+        char w[16];
+        if (i - b < 3 || i - b + 3 > sizeof(w))
+            continue;
+        w[0] = '|';
+        for (size_t k = b; k < i; k++)
+            w[k - b + 1] = (char)tolower((unsigned char)s[k]);
+        w[i - b + 1] = '|';
+        w[i - b + 2] = '\0';
+        if (strstr(words, w))
+            return true;
+    }
+    return false;
+}
+
+/* The first words of a bullet (about 30 bytes, cut at a space, "..." added)
+ * so that two rewrites from one employer have distinct titles. */
+static const char *bullet_opening(img_arena_t *ar, const char *t, size_t n)
+{
+    if (n <= 32)
+        return img_arena_strndup(ar, t, n);
+    size_t cut = 30;
+    while (cut > 10 && t[cut] != ' ')
+        cut--;
+    char *o = img_arena_strndup(ar, t, cut);
+    for (char *p = o; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    return IMG_SUGG_CAT(ar, o, "...");
+}
+
+/* True if every taxonomy skill named in text is one the resume holds. */
+static bool names_only_held(img_analysis_t *a, const char *text)
+{
+    img_doc_t doc;
+    char err[64];
+    size_t len = strlen(text);
+    if (!a->tax ||
+        img_doc_init(&doc, "rewrite", text, len, len + 1, a->arena, err, sizeof(err)) != IMG_OK)
+        return true;
+    img_mention_t *m;
+    size_t n = img_extract_mentions(a->tax, &doc, 0, len, 0, a->arena, &m);
+    for (size_t i = 0; i < n; i++)
+        if (img_suggest_inventory_find(a, m[i].skill) < 0)
+            return false;
+    return true;
+}
+
 /* Builds the rewrite of one bullet; NULL when there is nothing to improve. */
 static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t *s)
 {
@@ -396,6 +466,7 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
     if (be <= bs)
         return false;
     bool bullet_digits = img_suggest_has_digit(t + bs, be - bs);
+    bool has_figure = bullet_digits || has_number_word(t + bs, be - bs);
 
     /* Surface the job's term for skills the bullet already names. */
     const char *out = "", *terms[2], *surfaced = NULL;
@@ -407,8 +478,7 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
         const char *jt = img_suggest_job_term(a, h->req, h->id);
         const char *use = NULL;
         if (jt && other_name(t, h->start, h->end, jt) && strlen(jt) <= 40 &&
-            (!img_suggest_has_digit(jt, strlen(jt)) || bullet_digits) &&
-            !strchr(jt, '\n')) {
+            (!img_suggest_has_digit(jt, strlen(jt)) || bullet_digits) && !strchr(jt, '\n')) {
             use = jt;
             surfaced = jt;
         }
@@ -424,6 +494,12 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
         }
     }
     out = IMG_SUGG_CAT(ar, out, img_arena_strndup(ar, t + p, be - p));
+    if (surfaced && !names_only_held(a, out)) {
+        /* The new words made another skill appear ("server side programming"):
+         * keep the bullet's own words. */
+        out = img_arena_strndup(ar, t + bs, be - bs);
+        surfaced = NULL;
+    }
     /* Single-line: collapse any line breaks inside the bullet. */
     char *flat = img_arena_strdup(ar, out);
     for (char *q = flat; *q; q++)
@@ -433,30 +509,35 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
     bool verb;
     char *text = fix_opening(ar, flat, &verb);
     text[0] = (char)toupper((unsigned char)text[0]);
-    bool placeholder = !bullet_digits;
+    bool placeholder = !has_figure;
     if (!verb && !surfaced && !placeholder)
         return false;
     const char *rewrite =
-        placeholder ? IMG_SUGG_CAT(ar, text, " [quantify: e.g. ", quantify_hint(text), "]")
-                    : text;
-    const char *term_list = n_terms == 2
-                                ? IMG_SUGG_CAT(ar, terms[0], " and ", terms[1])
-                                : n_terms == 1 ? terms[0] : "the job's skills";
+        placeholder ? IMG_SUGG_CAT(ar, text, " [quantify: e.g. ", quantify_hint(text), "]") : text;
+    const char *term_list = n_terms == 2   ? IMG_SUGG_CAT(ar, terms[0], " and ", terms[1])
+                            : n_terms == 1 ? terms[0]
+                                           : "the job's skills";
     s->kind = IMG_SUGG_BULLET_REWRITE;
     s->grounding = IMG_GROUND_GROUNDED;
     s->effort = "15 minutes";
     s->has_source = true;
     s->source_start = b->start;
     s->source_end = b->end;
-    s->title = b->company ? IMG_SUGG_CAT(ar, "Rewrite the ", b->company, " bullet on ", term_list)
-                          : IMG_SUGG_CAT(ar, "Rewrite your bullet on ", term_list);
+    const char *opening = bullet_opening(ar, t + bs, be - bs);
+    s->title = b->company
+                   ? IMG_SUGG_CAT(ar, "Rewrite the ", b->company, " bullet on ", term_list, ": \"",
+                                  opening, "\"")
+                   : IMG_SUGG_CAT(ar, "Rewrite your bullet on ", term_list, ": \"", opening, "\"");
     const char *changes = verb && surfaced ? "It leads with a stronger verb, uses the job's term \""
                           : verb           ? "It leads with a stronger verb"
                           : surfaced       ? "It uses the job's term \""
                                            : "It";
     s->detail = IMG_SUGG_CAT(
         ar, "Suggested: \"", rewrite, "\". Currently: \"", img_arena_strndup(ar, t + bs, be - bs),
-        "\". ", changes, surfaced ? surfaced : "", surfaced ? "\"," : verb ? "," : "",
+        "\". ", changes, surfaced ? surfaced : "",
+        surfaced ? "\","
+        : verb   ? ","
+                 : "",
         placeholder ? " asks for a figure" : "", placeholder ? " and" : "",
         " keeps only what the bullet states.",
         placeholder ? " Replace the bracketed placeholder with a real figure from your records, "
@@ -515,9 +596,9 @@ size_t img_suggest_rewrites(img_analysis_t *a, size_t max, img_sugg_vec_t *out)
     }
     /* Best first; resume order on ties. */
     for (size_t i = 1; i < bs.n; i++)
-        for (size_t j = i; j > 0 && (bs.v[j - 1].score < bs.v[j].score ||
-                                     (bs.v[j - 1].score == bs.v[j].score &&
-                                      bs.v[j - 1].order > bs.v[j].order));
+        for (size_t j = i;
+             j > 0 && (bs.v[j - 1].score < bs.v[j].score ||
+                       (bs.v[j - 1].score == bs.v[j].score && bs.v[j - 1].order > bs.v[j].order));
              j--) {
             bullet_t t = bs.v[j];
             bs.v[j] = bs.v[j - 1];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/img_extract.h"
+#include "engine/img_extract_int.h"
 
 typedef struct run {
     img_arena_t *arena;
@@ -22,9 +23,9 @@ static void run_text(run_t *r, const char *text, unsigned flags)
 {
     char err[256];
     r->arena = img_arena_new(16 * 1024);
-    assert_int_equal(img_doc_init(&r->doc, "test", text, strlen(text), 1 << 20, r->arena, err,
-                                  sizeof(err)),
-                     IMG_OK);
+    assert_int_equal(
+        img_doc_init(&r->doc, "test", text, strlen(text), 1 << 20, r->arena, err, sizeof(err)),
+        IMG_OK);
     r->n = img_extract_mentions(ts_tax(), &r->doc, 0, r->doc.len, flags, r->arena, &r->m);
     r->np = img_extract_phrases(ts_tax(), &r->doc, 0, r->doc.len, flags, r->arena, &r->p);
 }
@@ -158,9 +159,8 @@ static void test_java_excel(void **state)
     assert_int_equal(mentions("Eager to excel and grow.", 0, "Microsoft Excel"), 0);
     assert_int_equal(mentions("Excel, Word, PowerPoint", IMG_EXTRACT_LIST, "Microsoft Excel"), 1);
     assert_int_equal(mentions("Excel", IMG_EXTRACT_LIST, "Microsoft Excel"), 1);
-    assert_int_equal(mentions("Exported the reports to Excel and SQL dashboards.", 0,
-                              "Microsoft Excel"),
-                     1);
+    assert_int_equal(
+        mentions("Exported the reports to Excel and SQL dashboards.", 0, "Microsoft Excel"), 1);
 }
 
 static void test_variants(void **state)
@@ -182,7 +182,8 @@ static void test_variants(void **state)
 static void test_spans_are_slices(void **state)
 {
     (void)state;
-    const char *text = "Summary\r\n\xe2\x80\xa2 Built APIs in Python\xc2\xa0" "and Go; ran Docker "
+    const char *text = "Summary\r\n\xe2\x80\xa2 Built APIs in Python\xc2\xa0"
+                       "and Go; ran Docker "
                        "on AWS.\n  - Kubernetes (k8s), PostgreSQL\n";
     run_t r;
     run_text(&r, text, 0);
@@ -294,6 +295,86 @@ static void test_list_items(void **state)
     run_done(&r);
 }
 
+static void test_compounds_and_versions(void **state)
+{
+    (void)state;
+    run_t r;
+    run_text(&r, "Programming: C/C++, HTML5/CSS3 and PHP5", 0);
+    assert_int_equal(count(&r, "C", "C"), 1);
+    assert_int_equal(count(&r, "C++", "C++"), 1);
+    assert_int_equal(count(&r, "PHP", "PHP5"), 1);
+    for (size_t i = 0; i < r.n; i++) {
+        char *s = ts_slice(r.doc.text, r.m[i].start, r.m[i].end);
+        assert_null(strchr(s, '/')); /* a part of the compound, not the whole */
+        free(s);
+    }
+    run_done(&r);
+    /* a slash between words that are not skills names nothing */
+    assert_int_equal(mentions("and/or either/neither", 0, "C"), 0);
+}
+
+static void test_resume_phrases(void **state)
+{
+    (void)state;
+    const char *text = "Experience\n"
+                       "- Developed a billing platform for retail banks\n"
+                       "- Experience in stakeholder reporting and vendor negotiation\n";
+    run_t job, cv;
+    run_text(&job, text, IMG_EXTRACT_DOC);
+    run_text(&cv, text, IMG_EXTRACT_DOC | IMG_EXTRACT_RESUME);
+    /* in a job ad a bullet's verb phrase is a responsibility; in a resume it
+     * is an achievement, not a skill name */
+    assert_true(has_phrase(&job, "Developed a billing platform", false));
+    assert_false(has_phrase(&cv, "Developed", false));
+    assert_true(covers(&cv, "stakeholder reporting"));
+    assert_true(covers(&cv, "vendor negotiation"));
+    run_done(&job);
+    run_done(&cv);
+}
+
+static void test_urls_and_placeholders(void **state)
+{
+    (void)state;
+    run_t r;
+    run_text(&r,
+             "Profile: https://github.com/jane/python-tools and jane@python.org\n"
+             "<ORGANIZATION> is hiring. Skills: Python",
+             IMG_EXTRACT_DOC);
+    assert_int_equal(count(&r, "Python", NULL), 1);
+    size_t at = (size_t)(strstr(r.doc.text, "Skills: Python") - r.doc.text);
+    assert_true(r.m[0].start > at);
+    for (size_t i = 0; i < r.np; i++) {
+        char *s = ts_slice(r.doc.text, r.p[i].start, r.p[i].end);
+        assert_null(strstr(s, "github"));
+        assert_null(strstr(s, "ORGANIZATION"));
+        free(s);
+    }
+    run_done(&r);
+}
+
+static unsigned word(const char *w)
+{
+    return img_extract_word(w, 0, strlen(w));
+}
+
+static void test_lexicon(void **state)
+{
+    (void)state;
+    assert_true(img_extract_lex_size() > 500);
+    assert_int_equal(word("develop") & (XW_VERB | XW_ING | XW_ED), XW_VERB);
+    assert_int_equal(word("Developing") & (XW_VERB | XW_ING), XW_VERB | XW_ING);
+    assert_int_equal(word("planning") & (XW_VERB | XW_ING), XW_VERB | XW_ING);
+    assert_int_equal(word("creates") & (XW_VERB | XW_3S), XW_VERB | XW_3S);
+    assert_int_equal(word("applied") & (XW_VERB | XW_ED), XW_VERB | XW_ED);
+    assert_int_equal(word("applies") & (XW_VERB | XW_3S), XW_VERB | XW_3S);
+    assert_true(word("ability") & XW_CUE_TO);
+    assert_true(word("experience") & XW_CUE_OBJ);
+    assert_true(word("you\xe2\x80\x99ll") & XW_AUX); /* curly apostrophe */
+    assert_true(word("quickly") & XW_LY);
+    assert_int_equal(word("xyzzy"), 0);
+    assert_int_equal(word("string") & XW_VERB, 0); /* not "str" + ing */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,7 +382,9 @@ int main(void)
         cmocka_unit_test(test_java_excel),       cmocka_unit_test(test_variants),
         cmocka_unit_test(test_spans_are_slices), cmocka_unit_test(test_region_bounds),
         cmocka_unit_test(test_phrases),          cmocka_unit_test(test_phrases_skip_noise),
-        cmocka_unit_test(test_list_items),
+        cmocka_unit_test(test_list_items),       cmocka_unit_test(test_compounds_and_versions),
+        cmocka_unit_test(test_resume_phrases),   cmocka_unit_test(test_urls_and_placeholders),
+        cmocka_unit_test(test_lexicon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
  * resume's or the job's skills, and nothing is related to anything. */
 enum { DOCKER = 900001, K8S, AWS, AZURE, GCP, TERRAFORM };
 
+static int id_of(const char *name);
+
 static img_analysis_t *bare(const char *resume, const char *job)
 {
     img_arena_t *arena = img_arena_new(64 * 1024);
@@ -337,6 +339,40 @@ static void test_related_partial(void **state)
     img_analysis_destroy(a);
 }
 
+static void test_title_and_line_evidence(void **state)
+{
+    /* A discipline named by an experience title, and a two-word skill whose
+     * words stand together in one line, count as present. */
+    int swe = id_of("Software Engineering"), pm = id_of("Project Management");
+    const char *resume = "Experience\nSenior Software Engineer at TechCorp (2020-2024)\n"
+                         "- Managed the project plan for the billing migration\n";
+    img_analysis_t *a = bare(resume, "Requirements:\n- Software engineering\n"
+                                     "- Project management\n");
+    add_req(a, "Software engineering", IMG_REQ_MUST, (int[]){swe}, (int[]){0}, 1);
+    add_req(a, "Project management", IMG_REQ_MUST, (int[]){pm}, (int[]){0}, 1);
+    img_experience_t *x = IMG_VEC_PUSH(a->arena, &a->experiences);
+    x->title = "Senior Software Engineer";
+    x->start = (img_ym_t){2020, 0};
+    x->end = (img_ym_t){2024, 0};
+    x->span_start = offset_of(resume, "Senior");
+    x->span_end = strlen(resume);
+    img_gap_analyze(a);
+    const img_req_result_t *r1 = &a->gap.requirements.v[0], *r2 = &a->gap.requirements.v[1];
+    assert_int_equal(r1->status, IMG_MATCH_MET);
+    assert_int_equal(r1->evidence.v[0].start, offset_of(resume, "Senior"));
+    assert_int_equal(r2->status, IMG_MATCH_MET);
+    assert_int_equal(r2->evidence.v[0].start, offset_of(resume, "Managed"));
+    assert_int_equal(a->gap.match_score, 100);
+    img_analysis_destroy(a);
+
+    /* One word alone is the extractor's business: "project" is not enough. */
+    a = bare("Experience\n- Led the project\n", "Requirements:\n- Project management\n");
+    add_req(a, "Project management", IMG_REQ_MUST, (int[]){pm}, (int[]){0}, 1);
+    img_gap_analyze(a);
+    assert_int_not_equal(a->gap.requirements.v[0].status, IMG_MATCH_MET);
+    img_analysis_destroy(a);
+}
+
 static void test_word_overlap(void **state)
 {
     const char *job = "Requirements:\n- Strong stakeholder communication skills\n"
@@ -538,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_years),
         cmocka_unit_test(test_education),
         cmocka_unit_test(test_related_partial),
+        cmocka_unit_test(test_title_and_line_evidence),
         cmocka_unit_test(test_word_overlap),
         cmocka_unit_test(test_no_requirements),
         cmocka_unit_test(test_insights),

@@ -294,6 +294,17 @@ static void test_heading_forms(void **state)
     assert_null(req_with(a, "On call"));
     assert_int_equal(a->job.requirements.n, 3);
     img_analysis_destroy(a);
+
+    /* A semicolon ends a clause: two requirements, two kinds. */
+    a = parse("Analyst\n\nRequirements:\n- Fluent English; German is a plus\n");
+    assert_int_equal(a->job.requirements.n, 2);
+    const img_requirement_t *en = must_find(a, "English");
+    s = ts_slice(a->job_doc.text, en->start, en->end);
+    assert_string_equal(s, "Fluent English");
+    free(s);
+    assert_int_equal(en->kind, IMG_REQ_MUST);
+    assert_int_equal(must_find(a, "German")->kind, IMG_REQ_NICE);
+    img_analysis_destroy(a);
 }
 
 /* Needs the taxonomy and the extractor. */
@@ -350,6 +361,26 @@ static void test_requirement_skills(void **state)
     assert_false(r->any_of);
     r = must_find(a, "Django");
     assert_true(r->any_of);
+    img_analysis_destroy(a);
+
+    /* An umbrella stands for its examples; "or other <class>" is one more choice. */
+    a = parse("Engineer\n\nRequirements:\n- Knowledge of cloud platforms (AWS, Azure, or GCP)\n"
+              "- Experience with version control systems (Git)\n"
+              "- Terraform or other infrastructure-as-code tools\n");
+    r = must_find(a, "cloud platforms");
+    assert_false(req_has(r, id_of("Cloud Computing")));
+    assert_true(req_has(r, aws) && r->any_of);
+    r = must_find(a, "version control");
+    assert_int_equal(r->skills.n, 1);
+    assert_true(req_has(r, id_of("Git")));
+    r = must_find(a, "Terraform");
+    int tf = id_of("Terraform"), iac = id_of("Infrastructure as Code");
+    assert_int_equal(group_of(r, tf), group_of(r, iac));
+    /* job.skills still names the umbrella. */
+    bool umbrella_listed = false;
+    for (size_t i = 0; i < a->job.skills.n; i++)
+        umbrella_listed |= a->job.skills.v[i].tax_id == id_of("Cloud Computing");
+    assert_true(umbrella_listed);
     img_analysis_destroy(a);
 }
 

@@ -258,9 +258,9 @@ static void test_heading_variants(void **state)
         {"SUMMARY____________", IMG_SEC_SUMMARY},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        rs_heading_t h;
+        img_resume_heading_t h;
         const char *s = cases[i].line;
-        if (!rs_heading(s, strlen(s), 0, strlen(s), false, &h))
+        if (!img_resume_heading(s, strlen(s), 0, strlen(s), false, &h))
             fail_msg("not a heading: %s", s);
         if (h.kind != cases[i].kind)
             fail_msg("%s: kind %d, want %d", s, h.kind, cases[i].kind);
@@ -276,9 +276,9 @@ static void test_heading_variants(void **state)
         "Role: Developer",
     };
     for (size_t i = 0; i < sizeof(not_headings) / sizeof(not_headings[0]); i++) {
-        rs_heading_t h;
+        img_resume_heading_t h;
         const char *s = not_headings[i];
-        if (rs_heading(s, strlen(s), 0, strlen(s), false, &h))
+        if (img_resume_heading(s, strlen(s), 0, strlen(s), false, &h))
             fail_msg("taken as a heading: %s", s);
     }
 }
@@ -299,7 +299,7 @@ static void test_no_headings(void **state)
 static void test_lexicon_sorted(void **state)
 {
     (void)state;
-    assert_true(rs_lex_selfcheck());
+    assert_true(img_resume_lex_selfcheck());
 }
 
 /* ------------------------------------------------------------ experiences */
@@ -612,6 +612,50 @@ static void test_layouts(void **state)
     done(a);
 }
 
+static void test_headline(void **state)
+{
+    (void)state;
+    /* A headline repeating (part of) an entry's title is not a second job. */
+    const char *t = "Dana Whitfield\n"
+                    "Backend Engineer · Lisbon, Portugal\n"
+                    "\n"
+                    "EXPERIENCE\n"
+                    "Senior Backend Engineer — Finlytics\n"
+                    "March 2021 – Present | Lisbon, Portugal\n"
+                    "• Designed a payments reconciliation service\n"
+                    "\n"
+                    "Software Engineer at Parcelbird (2018 - 2021)\n"
+                    "- Built REST APIs in Go\n";
+    img_analysis_t *a = parse(t, 2026, 11);
+    assert_int_equal(a->experiences.n, 2);
+    assert_exp(exp_at(a, 0), "Senior Backend Engineer", "Finlytics", "2021-03", "", true);
+    assert_int_equal(exp_at(a, 0)->months, 69);
+    assert_string_equal(exp_at(a, 0)->location, "Lisbon, Portugal");
+    assert_exp(exp_at(a, 1), "Software Engineer", "Parcelbird", "2018", "2021", false);
+    done(a);
+
+    /* "Title - Company" under the name, naming a job not listed below. */
+    const char *u = "Lee Connelly\n"
+                    "Staff Engineer - Disney\n"
+                    "\n"
+                    "WORK EXPERIENCE\n"
+                    "\n"
+                    "Software Engineer\n"
+                    "\n"
+                    "Initech -  Hyderabad, Telangana -\n"
+                    "\n"
+                    "September 2014 to May 2016\n"
+                    "\n"
+                    "Built services.\n";
+    a = parse(u, 2026, 11);
+    assert_int_equal(a->experiences.n, 2);
+    assert_exp(exp_at(a, 0), "Staff Engineer", "Disney", "", "", false);
+    assert_exp(exp_at(a, 1), "Software Engineer", "Initech", "2014-09", "2016-05", false);
+    assert_string_equal(exp_at(a, 1)->location, "Hyderabad, Telangana");
+    assert_spans(a);
+    done(a);
+}
+
 static void test_location_conservative(void **state)
 {
     (void)state;
@@ -700,6 +744,7 @@ int main(void)
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_bullet_glyphs),
         cmocka_unit_test(test_layouts),
+        cmocka_unit_test(test_headline),
         cmocka_unit_test(test_location_conservative),
         cmocka_unit_test(test_year_precision_and_months),
         cmocka_unit_test(test_dateless_and_stated_roles),

@@ -42,8 +42,8 @@ static void add_section(img_analysis_t *a, img_section_kind_t kind, const char *
     s->end = next ? at(next) : strlen(RESUME);
 }
 
-static void add_exp(img_analysis_t *a, const char *head, const char *bullet, int y0, int m0,
-                    int y1, int m1, bool current)
+static void add_exp(img_analysis_t *a, const char *head, const char *bullet, int y0, int m0, int y1,
+                    int m1, bool current)
 {
     img_experience_t *e = IMG_VEC_PUSH(a->arena, &a->experiences);
     e->start.year = y0, e->start.month = m0;
@@ -69,16 +69,16 @@ static img_analysis_t *build(double threshold, bool with_sections)
     a->opts.as_of.month = 6;
     a->opts.confidence_threshold = threshold;
     char err[128];
-    assert_int_equal(img_doc_init(&a->resume, "resume", RESUME, strlen(RESUME), 1 << 20, arena,
-                                  err, sizeof(err)),
+    assert_int_equal(img_doc_init(&a->resume, "resume", RESUME, strlen(RESUME), 1 << 20, arena, err,
+                                  sizeof(err)),
                      IMG_OK);
     if (with_sections) {
         add_section(a, IMG_SEC_CONTACT, "Jane", "Summary");
         add_section(a, IMG_SEC_SUMMARY, "Engineer curious", "Experience");
         add_section(a, IMG_SEC_EXPERIENCE, "Backend", "Skills");
         add_section(a, IMG_SEC_SKILLS, "Python, Docker", NULL);
-        add_exp(a, "Backend Engineer", "Built billing APIs in Python and PostgreSQL", 2018, 1,
-                2019, 12, false);
+        add_exp(a, "Backend Engineer", "Built billing APIs in Python and PostgreSQL", 2018, 1, 2019,
+                12, false);
         add_exp(a, "Platform Engineer", "Automated deployments with Python", 2019, 1, 0, 0, true);
     }
     img_skills_build(a);
@@ -209,11 +209,11 @@ static void test_find(void **state)
 }
 
 static const img_input_skill_t INPUT[] = {
-    {"python", 0.30, NULL},          /* the resume says more (used: high) */
-    {"react", 0.72, NULL},           /* known to the taxonomy, not in the resume */
-    {"docker", 0.95, "tool"},        /* listed (medium) but upstream is sure */
+    {"python", 0.30, NULL},               /* the resume says more (used: high) */
+    {"react", 0.72, NULL},                /* known to the taxonomy, not in the resume */
+    {"docker", 0.95, "tool"},             /* listed (medium) but upstream is sure */
     {"Quantum Basketry", 0.55, "Domain"}, /* unknown to the taxonomy */
-    {"  ", 0.9, NULL},               /* no name: ignored */
+    {"  ", 0.9, NULL},                    /* no name: ignored */
     {"obscure thing", 0.2, NULL},
 };
 
@@ -302,10 +302,14 @@ static void test_engine(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_confidence_ordering), cmocka_unit_test(test_evidence),
-        cmocka_unit_test(test_months_and_links),    cmocka_unit_test(test_no_sections),
-        cmocka_unit_test(test_find),                cmocka_unit_test(test_merge_threshold_07),
-        cmocka_unit_test(test_merge_threshold_09), cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_confidence_ordering),
+        cmocka_unit_test(test_evidence),
+        cmocka_unit_test(test_months_and_links),
+        cmocka_unit_test(test_no_sections),
+        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_merge_threshold_07),
+        cmocka_unit_test(test_merge_threshold_09),
+        cmocka_unit_test(test_engine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
