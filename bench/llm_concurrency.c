@@ -3,16 +3,17 @@
  * the bound C / (stages x L) when every provider reply takes L ms, and how
  * much CPU an analysis costs outside the provider.
  *
- * Two fakes (tests/fake_llm/fake_llm.py --latency-ms L) stand in for the
+ * Fakes (tests/fake_llm/fake_llm.py --latency-ms L) stand in for the
  * providers: analysis goes to "anthropic" on fake 1, generation to "openai"
- * on fake 1, criticism to "openai-compatible" on fake 2, so each stage's
+ * on fake 3 (default: fake 1), criticism to "openai-compatible" on fake 2, so each stage's
  * scripted reply queue holds only that stage's outputs (realistic ones: the
  * offline analyst's own narrative, suggestions and critiques of the sample
- * pair). One img_llm client, one thread, img_llm_wait() driving every call;
- * C pipelines are kept in flight until N have finished.
+ * pair). One img_llm client, one thread: an epoll loop driving the client
+ * through img_llm_loop_*() as a daemon does (or img_llm_wait(), as the CLI
+ * does, with --loop wait); C pipelines are kept in flight until N finish.
  *
- *   llm_concurrency --fake1 http://127.0.0.1:P1 --fake2 http://127.0.0.1:P2 \
- *                   --latency-ms L --concurrency C --total N
+ *   llm_concurrency --fake1 http://127.0.0.1:P1 --fake2 http://127.0.0.1:P2 [--fake3 URL] \
+ *                   --latency-ms L --concurrency C --total N [--loop epoll|wait]
  *
  * bench/llm_concurrency.sh starts the fakes and runs the recorded cases.
  */
@@ -23,8 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/img_engine.h"
 #include "llm/img_llm.h"
@@ -182,6 +186,7 @@ typedef struct slot {
     bench_t *b;
     img_analysis_t *a;
     img_pipeline_t *p;
+    double t0;
 } slot_t;
 
 struct bench {
@@ -190,7 +195,7 @@ struct bench {
     img_llm_t *llm;
     img_pipeline_conf_t conf;
     long started, finished, total, llm_stages, failures;
-    double engine_cpu_ms;
+    double engine_cpu_ms, stage_latency_ms, analysis_wall_ms;
 };
 
 static void start(slot_t *s);
@@ -202,8 +207,11 @@ static void on_done(void *opaque)
     slot_t *s = opaque;
     bench_t *b = s->b;
     const img_usage_t *u = img_pipeline_usage(s->p);
-    for (size_t k = 0; k < u->stages.n; k++)
+    for (size_t k = 0; k < u->stages.n; k++) {
         b->llm_stages += strcmp(u->stages.v[k].provider, "offline") != 0;
+        b->stage_latency_ms += u->stages.v[k].latency_ms;
+    }
+    b->analysis_wall_ms += now_ms() - s->t0;
     b->failures += (long)u->failures.n;
     b->finished++;
     img_pipeline_destroy(s->p);
@@ -218,6 +226,7 @@ static void start(slot_t *s)
 {
     bench_t *b = s->b;
     char err[256];
+    s->t0 = now_ms();
     double c0 = thread_cpu_ms();
     if (img_engine_analyze(b->tax, &b->in, &s->a, err, sizeof(err)) != IMG_OK) {
         fprintf(stderr, "llm_concurrency: %s\n", err);
@@ -233,16 +242,69 @@ static void start(slot_t *s)
     img_pipeline_start(s->p);
 }
 
+/* ---- a minimal epoll loop, the way a daemon drives the client ---- */
+
+typedef struct loop {
+    int ep;
+    double due; /* absolute monotonic ms of the client's timer, or -1 */
+} loop_t;
+
+static void watch_fd(void *opaque, int fd, int what)
+{
+    loop_t *l = opaque;
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.data.fd = fd;
+    if (what == 0) {
+        epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
+        return;
+    }
+    ev.events = (what & 1 ? EPOLLIN : 0) | (what & 2 ? EPOLLOUT : 0);
+    if (epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void set_timer(void *opaque, long timeout_ms)
+{
+    loop_t *l = opaque;
+    l->due = timeout_ms < 0 ? -1 : now_ms() + (double)timeout_ms;
+}
+
+/* Runs until every pipeline has finished. */
+static void run_epoll(bench_t *b, loop_t *l)
+{
+    struct epoll_event evs[256];
+    while (b->finished < b->total) {
+        int to = 1000;
+        if (l->due >= 0) {
+            double left = l->due - now_ms();
+            to = left <= 0 ? 0 : (int)ceil(left);
+        }
+        int n = epoll_wait(l->ep, evs, 256, to);
+        for (int i = 0; i < n; i++)
+            img_llm_loop_on_fd(b->llm, evs[i].data.fd,
+                               (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0,
+                               (evs[i].events & EPOLLOUT) != 0);
+        if (l->due >= 0 && now_ms() >= l->due) {
+            l->due = -1;
+            img_llm_loop_on_timer(b->llm);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"fake1", required_argument, NULL, '1'},
                                          {"fake2", required_argument, NULL, '2'},
+                                         {"fake3", required_argument, NULL, '3'},
                                          {"latency-ms", required_argument, NULL, 'l'},
                                          {"concurrency", required_argument, NULL, 'c'},
                                          {"total", required_argument, NULL, 'n'},
                                          {"source", required_argument, NULL, 's'},
+                                         {"loop", required_argument, NULL, 'L'},
                                          {NULL, 0, NULL, 0}};
-    const char *fake1 = NULL, *fake2 = NULL, *source = IMG_SOURCE_DIR;
+    const char *fake1 = NULL, *fake2 = NULL, *fake3 = NULL, *source = IMG_SOURCE_DIR;
+    const char *mode = "epoll";
     long latency = 200, c = 50, total = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -252,6 +314,9 @@ int main(int argc, char **argv)
             break;
         case '2':
             fake2 = optarg;
+            break;
+        case '3':
+            fake3 = optarg;
             break;
         case 'l':
             latency = atol(optarg);
@@ -276,6 +341,8 @@ int main(int argc, char **argv)
                         "are required\n");
         return 64;
     }
+    if (!fake3) /* generation shares fake 1 (its "openai" queue) */
+        fake3 = fake1;
     if (total < c)
         total = c * 10;
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -306,10 +373,12 @@ int main(int argc, char **argv)
     img_analysis_destroy(a0);
     post(fake1, "/_fake/reset", "{}");
     post(fake2, "/_fake/reset", "{}");
+    if (fake3 != fake1)
+        post(fake3, "/_fake/reset", "{}");
     char *s1 = script("anthropic", outs[0], total), *s2 = script("openai", outs[1], total),
          *s3 = script("openai", outs[2], total);
     post(fake1, "/_fake/script", s1);
-    post(fake1, "/_fake/script", s2);
+    post(fake3, "/_fake/script", s2);
     post(fake2, "/_fake/script", s3);
     free(s1);
     free(s2);
@@ -321,7 +390,7 @@ int main(int argc, char **argv)
     if (img_llm_prices_new(&prices, NULL, err, sizeof(err)) != IMG_OK)
         return 1;
     char url1[512], url2[512];
-    snprintf(url1, sizeof(url1), "%s/v1", fake1);
+    snprintf(url1, sizeof(url1), "%s/v1", fake3);
     snprintf(url2, sizeof(url2), "%s/v1", fake2);
     img_llm_conf_t lc = {.n_providers = 3,
                          .timeout_ms = 60000,
@@ -349,22 +418,41 @@ int main(int argc, char **argv)
     for (int st = 0; st < 3; st++)
         b.conf.llm[st] = b.llm;
 
+    /* epoll: the daemon's way (img_llm_loop_*); wait: img_llm_wait() as the CLI does. */
+    bool epoll_mode = strcmp(mode, "wait") != 0;
+    loop_t loop = {epoll_create1(EPOLL_CLOEXEC), -1};
+    if (epoll_mode) {
+        img_llm_loop_ops_t ops = {&loop, watch_fd, set_timer};
+        img_llm_loop_attach(b.llm, &ops);
+    }
     slot_t *slots = calloc((size_t)c, sizeof(*slots));
     double t0 = now_ms(), cpu0 = cpu_ms();
     for (long i = 0; i < c && b.started < total; i++) {
         slots[i].b = &b;
         start(&slots[i]);
     }
-    img_llm_wait(b.llm);
+    if (epoll_mode)
+        run_epoll(&b, &loop);
+    else
+        img_llm_wait(b.llm);
     double wall = now_ms() - t0, cpu = cpu_ms() - cpu0;
 
     double thr = b.finished / (wall / 1000.0);
     double bound = c / (3.0 * latency / 1000.0);
-    printf("concurrency %ld, latency %ld ms, analyses %ld (provider-written stages %ld of %ld, "
+    printf("loop %s, concurrency %ld, latency %ld ms, analyses %ld (provider-written stages %ld of "
+           "%ld, "
            "failed attempts %ld)\n",
-           c, latency, b.finished, b.llm_stages, 3 * b.finished, b.failures);
+           epoll_mode ? "epoll" : "img_llm_wait", c, latency, b.finished, b.llm_stages,
+           3 * b.finished, b.failures);
     printf("wall %.0f ms, throughput %.1f analyses/s, bound C/(3L) %.1f/s: %.1f%% of the bound\n",
            wall, thr, bound, 100.0 * thr / bound);
+    double seen = b.stage_latency_ms / (3.0 * b.finished);
+    printf("mean analysis %.1f ms = 3 x %.1f ms; mean provider call as the client saw it %.1f "
+           "ms (L = %ld)\n",
+           b.analysis_wall_ms / b.finished, b.analysis_wall_ms / b.finished / 3, seen, latency);
+    printf("bound with the provider latency observed, C/(3 x %.1f ms): %.1f/s: %.1f%% (what the "
+           "client itself loses)\n",
+           seen, c / (3.0 * seen / 1000.0), 100.0 * thr / (c / (3.0 * seen / 1000.0)));
     printf("CPU per analysis outside the provider: %.3f ms (engine analysis %.3f ms, pipeline, "
            "JSON and HTTP %.3f ms); this process was busy %.1f%% of the wall time\n",
            cpu / b.finished, b.engine_cpu_ms / b.finished, (cpu - b.engine_cpu_ms) / b.finished,
@@ -372,6 +460,7 @@ int main(int argc, char **argv)
 
     free(slots);
     img_llm_destroy(b.llm);
+    close(loop.ep);
     img_llm_prices_destroy(prices);
     img_tax_destroy(tax);
     free(resume);

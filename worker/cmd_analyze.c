@@ -427,10 +427,8 @@ int img_cmd_analyze(int argc, char **argv)
         const img_usage_t *u = img_pipeline_usage(p);
         if (timed && u->stages.n && u->stages.v[0].latency_ms >= 0)
             u->stages.v[0].latency_ms += t_analysis;
-        json_object *doc = img_result_build(a, u, request_id);
         free(out);
-        out = img_result_to_string(doc, o.pretty);
-        json_object_put(doc);
+        out = img_result_render(a, u, request_id, o.pretty);
         img_pipeline_destroy(p);
         img_analysis_destroy(a);
     }

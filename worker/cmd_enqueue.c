@@ -26,6 +26,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "cmd_enqueue_int.h"
 #include "img_cli.h"
 #include "img_request.h"
 #include "pipeline/img_config.h"
@@ -65,33 +66,6 @@ static const char usage[] =
     "exit codes: 0 every message delivered, 64 usage, 65 invalid request data, 66 missing or\n"
     "unreadable file, 69 some message not delivered, 78 bad config\n";
 
-typedef struct enq_opts {
-    const char *resume, *job, *jsonl, *raw, *key, *request_id, *providers, *as_of, *topic;
-    const char *config, *brokers;
-    const char *props[64];
-    size_t n_props;
-    long count;
-    long timeout_s;
-} enq_opts_t;
-
-enum { MSG_PENDING = 0, MSG_DELIVERED, MSG_FAILED };
-
-/* The messages of one run, by input index: ids for printing in input order. */
-typedef struct enq {
-    rd_kafka_t *rk;
-    int raw;
-    const char *topic;
-    char **ids; /* request id per message (raw: NULL) */
-    unsigned char *state;
-    int32_t *partition;
-    int64_t *offset;
-    size_t n, cap;
-    size_t next_print, delivered, failed;
-    char first_error[256]; /* first failed delivery's reason */
-    char last_error[256];  /* last client error (connection refused...) */
-    int fatal;
-} enq_t;
-
 /* ---- options -------------------------------------------------------------- */
 
 static int parse_long(const char *opt, const char *s, long min, long max, long *out)
@@ -108,7 +82,7 @@ static int parse_long(const char *opt, const char *s, long min, long max, long *
 }
 
 /* Returns EX_OK, -1 after --help, or EX_USAGE. */
-static int parse_args(int argc, char **argv, enq_opts_t *o)
+static int parse_args(int argc, char **argv, img_enq_opts_t *o)
 {
     static const struct option opts[] = {{"resume", required_argument, NULL, 'r'},
                                          {"job", required_argument, NULL, 'j'},
@@ -264,243 +238,6 @@ static int gen_id(char id[21])
     return 0;
 }
 
-/* ---- the message table ---------------------------------------------------- */
-
-/* Appends a message slot; takes ownership of id (may be NULL). Returns its index. */
-static size_t enq_add(enq_t *q, char *id)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        char **ids = realloc(q->ids, cap * sizeof(*ids));
-        unsigned char *state = realloc(q->state, cap);
-        int32_t *part = realloc(q->partition, cap * sizeof(*part));
-        int64_t *off = realloc(q->offset, cap * sizeof(*off));
-        if (ids)
-            q->ids = ids;
-        if (state)
-            q->state = state;
-        if (part)
-            q->partition = part;
-        if (off)
-            q->offset = off;
-        if (!ids || !state || !part || !off) {
-            fputs("imaginator enqueue: out of memory\n", stderr);
-            exit(EX_OSERR);
-        }
-        q->cap = cap;
-    }
-    q->ids[q->n] = id;
-    q->state[q->n] = MSG_PENDING;
-    q->partition[q->n] = -1;
-    q->offset[q->n] = -1;
-    return q->n++;
-}
-
-static void enq_free(enq_t *q)
-{
-    for (size_t i = 0; i < q->n; i++)
-        free(q->ids[i]);
-    free(q->ids);
-    free(q->state);
-    free(q->partition);
-    free(q->offset);
-}
-
-/* Prints the delivered prefix in input order (failed ones are skipped: the
- * final error line counts them). */
-static void enq_print(enq_t *q)
-{
-    int printed = 0;
-    while (q->next_print < q->n && q->state[q->next_print] != MSG_PENDING) {
-        size_t i = q->next_print++;
-        if (q->state[i] != MSG_DELIVERED)
-            continue;
-        if (q->raw)
-            printf("%s %" PRId32 " %" PRId64 "\n", q->topic, q->partition[i], q->offset[i]);
-        else
-            printf("%s\n", q->ids[i]);
-        printed = 1;
-    }
-    if (printed)
-        fflush(stdout);
-}
-
-static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
-{
-    enq_t *q = opaque;
-    size_t i = (size_t)(uintptr_t)msg->_private;
-    if (i >= q->n)
-        return;
-    if (msg->err) {
-        q->state[i] = MSG_FAILED;
-        q->failed++;
-        if (!q->first_error[0])
-            snprintf(q->first_error, sizeof(q->first_error), "%s", rd_kafka_err2str(msg->err));
-    } else {
-        q->state[i] = MSG_DELIVERED;
-        q->partition[i] = msg->partition;
-        q->offset[i] = msg->offset;
-        q->delivered++;
-    }
-}
-
-static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
-{
-    enq_t *q = opaque;
-    if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char buf[200];
-        rd_kafka_fatal_error(rk, buf, sizeof(buf));
-        snprintf(q->last_error, sizeof(q->last_error), "fatal producer error: %s", buf);
-        q->fatal = 1;
-        return;
-    }
-    snprintf(q->last_error, sizeof(q->last_error), "%s", reason);
-}
-
-/* librdkafka's own log lines would interleave with ours; the final error line
- * carries the last client error instead. */
-static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {}
-
-/* Sets one librdkafka property; prints the one error line. */
-static int set_prop(rd_kafka_conf_t *conf, const char *label, const char *key, const char *val)
-{
-    char err[512];
-    if (rd_kafka_conf_set(conf, key, val, err, sizeof(err)) == RD_KAFKA_CONF_OK)
-        return EX_OK;
-    img_cli_error("enqueue", "%s%s: %s", label, key, err);
-    return EX_CONFIG;
-}
-
-static int producer_new(enq_t *q, const img_config_t *cfg, const enq_opts_t *o, size_t largest)
-{
-    char err[512], val[32];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    size_t max_bytes = cfg->worker_max_message_bytes + 65536;
-    if (largest + 65536 > max_bytes)
-        max_bytes = largest + 65536;
-    if (max_bytes < 1000000)
-        max_bytes = 1000000;
-    if (max_bytes > 1000000000)
-        max_bytes = 1000000000;
-    const char *set[][2] = {{"bootstrap.servers", o->brokers ? o->brokers : cfg->kafka_brokers},
-                            {"enable.idempotence", "true"},
-                            {"acks", "all"},
-                            {"linger.ms", "5"},
-                            {"client.id", "imaginator-enqueue"},
-                            {"message.max.bytes", NULL},
-                            {"message.timeout.ms", NULL}};
-    for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
-        const char *v = set[i][1];
-        if (!strcmp(set[i][0], "message.max.bytes")) {
-            snprintf(val, sizeof(val), "%zu", max_bytes);
-            v = val;
-        } else if (!strcmp(set[i][0], "message.timeout.ms")) {
-            snprintf(val, sizeof(val), "%ld", o->timeout_s * 1000);
-            v = val;
-        }
-        if (set_prop(conf, "", set[i][0], v) != EX_OK) {
-            rd_kafka_conf_destroy(conf);
-            return EX_CONFIG;
-        }
-    }
-    /* kafka.* keys of the config file (security settings...), then -X, win
-     * over ours; consumer.* ones are the worker's consumer's only. */
-    for (size_t i = 0; i < cfg->n_kafka_props; i++) {
-        const char *k = cfg->kafka_props[2 * i], *v = cfg->kafka_props[2 * i + 1];
-        if (!strncmp(k, "consumer.", 9))
-            continue;
-        if (!strncmp(k, "producer.", 9))
-            k += 9;
-        if (set_prop(conf, "kafka.", k, v) != EX_OK) {
-            rd_kafka_conf_destroy(conf);
-            return EX_CONFIG;
-        }
-    }
-    for (size_t i = 0; i < o->n_props; i++) {
-        char key[256];
-        const char *eq = strchr(o->props[i], '=');
-        snprintf(key, sizeof(key), "%.*s", (int)(eq - o->props[i]), o->props[i]);
-        if (set_prop(conf, "-X ", key, eq + 1) != EX_OK) {
-            rd_kafka_conf_destroy(conf);
-            return EX_CONFIG;
-        }
-    }
-    rd_kafka_conf_set_opaque(conf, q);
-    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-    rd_kafka_conf_set_error_cb(conf, error_cb);
-    rd_kafka_conf_set_log_cb(conf, log_cb);
-    q->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    if (!q->rk) {
-        img_cli_error("enqueue", "Kafka producer: %s", err);
-        return EX_CONFIG; /* conf is destroyed by rd_kafka_new on failure */
-    }
-    return EX_OK;
-}
-
-/* Produces one message; waits while the local queue is full. Returns EX_OK
- * or EX_UNAVAILABLE (the one error line is printed by the caller). */
-static int produce(enq_t *q, size_t index, const char *key, const void *value, size_t len,
-                   const char *authorization)
-{
-    for (;;) {
-        if (q->fatal)
-            return EX_UNAVAILABLE;
-        rd_kafka_resp_err_t err;
-        if (authorization)
-            err = rd_kafka_producev(
-                q->rk, RD_KAFKA_V_TOPIC(q->topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_KEY(key, key ? strlen(key) : 0), RD_KAFKA_V_VALUE((void *)value, len),
-                RD_KAFKA_V_HEADER("authorization", authorization, -1),
-                RD_KAFKA_V_OPAQUE((void *)(uintptr_t)index), RD_KAFKA_V_END);
-        else
-            err = rd_kafka_producev(
-                q->rk, RD_KAFKA_V_TOPIC(q->topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_KEY(key, key ? strlen(key) : 0), RD_KAFKA_V_VALUE((void *)value, len),
-                RD_KAFKA_V_OPAQUE((void *)(uintptr_t)index), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
-            break;
-        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            q->state[index] = MSG_FAILED;
-            q->failed++;
-            if (!q->first_error[0])
-                snprintf(q->first_error, sizeof(q->first_error), "%s", rd_kafka_err2str(err));
-            return EX_OK; /* counted; the final line reports it */
-        }
-        rd_kafka_poll(q->rk, 100);
-        enq_print(q);
-    }
-    rd_kafka_poll(q->rk, 0);
-    enq_print(q);
-    if ((index + 1) % 1000 == 0)
-        fprintf(stderr, "imaginator enqueue: %zu sent, %zu delivered\n", index + 1, q->delivered);
-    return EX_OK;
-}
-
-/* Waits for every delivery report (librdkafka gives up on a message after
- * message.timeout.ms, so this ends), prints the rest and the verdict. */
-static int finish(enq_t *q, long timeout_s)
-{
-    time_t deadline = time(NULL) + timeout_s + 30;
-    while (rd_kafka_outq_len(q->rk) > 0 && !q->fatal && time(NULL) < deadline) {
-        rd_kafka_poll(q->rk, 100);
-        enq_print(q);
-    }
-    rd_kafka_flush(q->rk, 0);
-    enq_print(q);
-    size_t missing = q->n - q->delivered;
-    if (missing == 0)
-        return EX_OK;
-    const char *why = q->first_error[0] ? q->first_error : "no delivery report";
-    if (q->fatal)
-        why = q->last_error;
-    if (q->last_error[0] && !q->fatal)
-        img_cli_error("enqueue", "%zu of %zu messages not delivered: %s (last error: %s)", missing,
-                      q->n, why, q->last_error);
-    else
-        img_cli_error("enqueue", "%zu of %zu messages not delivered: %s", missing, q->n, why);
-    return EX_UNAVAILABLE;
-}
-
 /* ---- the three modes ------------------------------------------------------ */
 
 /* Validates a request value with the worker's parser; prints "where: reason". */
@@ -530,7 +267,7 @@ static int read_doc(const char *what, const char *path, img_buf_t *buf)
 
 /* The request value for --resume/--job, with "request_id" left for the caller:
  * json holds everything after the id. */
-static int build_pair(const enq_opts_t *o, const img_config_t *cfg, json_object **out)
+static int build_pair(const img_enq_opts_t *o, const img_config_t *cfg, json_object **out)
 {
     img_buf_t resume = IMG_BUF_INIT, job = IMG_BUF_INIT;
     int rc;
@@ -580,7 +317,8 @@ static int build_pair(const enq_opts_t *o, const img_config_t *cfg, json_object 
     return EX_OK;
 }
 
-static int run_pair(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, const char *auth)
+static int run_pair(const img_enq_opts_t *o, const img_config_t *cfg, img_enq_t *q,
+                    const char *auth)
 {
     json_object *obj = NULL;
     int rc = build_pair(o, cfg, &obj);
@@ -600,7 +338,7 @@ static int run_pair(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, cons
     const char *value = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
     rc = validate("request", value, strlen(value), cfg);
-    if (rc == EX_OK && (rc = producer_new(q, cfg, o, strlen(value))) == EX_OK) {
+    if (rc == EX_OK && (rc = img_enq_producer_new(q, cfg, o, strlen(value))) == EX_OK) {
         for (long i = 0; i < o->count && rc == EX_OK; i++) {
             if (i > 0 && !o->request_id) {
                 if (gen_id(id) != 0) {
@@ -612,10 +350,10 @@ static int run_pair(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, cons
                 value = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
             }
-            size_t idx = enq_add(q, strdup(id));
-            rc = produce(q, idx, id, value, strlen(value), auth);
+            size_t idx = img_enq_add(q, strdup(id));
+            rc = img_enq_produce(q, idx, id, value, strlen(value), auth);
         }
-        int frc = finish(q, o->timeout_s);
+        int frc = img_enq_finish(q, o->timeout_s);
         if (rc == EX_OK)
             rc = frc;
     }
@@ -623,17 +361,17 @@ static int run_pair(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, cons
     return rc;
 }
 
-static int run_raw(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, const char *auth)
+static int run_raw(const img_enq_opts_t *o, const img_config_t *cfg, img_enq_t *q, const char *auth)
 {
     img_buf_t raw = IMG_BUF_INIT;
     int rc = read_doc("--raw", o->raw, &raw);
-    if (rc == EX_OK && (rc = producer_new(q, cfg, o, raw.len)) == EX_OK) {
+    if (rc == EX_OK && (rc = img_enq_producer_new(q, cfg, o, raw.len)) == EX_OK) {
         q->raw = 1;
         for (long i = 0; i < o->count && rc == EX_OK; i++) {
-            size_t idx = enq_add(q, o->request_id ? strdup(o->request_id) : NULL);
-            rc = produce(q, idx, o->request_id, raw.data, raw.len, auth);
+            size_t idx = img_enq_add(q, o->request_id ? strdup(o->request_id) : NULL);
+            rc = img_enq_produce(q, idx, o->request_id, raw.data, raw.len, auth);
         }
-        int frc = finish(q, o->timeout_s);
+        int frc = img_enq_finish(q, o->timeout_s);
         if (rc == EX_OK)
             rc = frc;
     }
@@ -739,7 +477,7 @@ static int each_line(const char *path, line_fn fn, void *ctx)
 typedef struct jsonl_ctx {
     const char *path;
     const img_config_t *cfg;
-    enq_t *q;
+    img_enq_t *q;
     const char *auth;
     img_buf_t value;
     size_t index;   /* pass 2: the message being sent */
@@ -754,7 +492,7 @@ static int jsonl_check(void *ctx, long lineno, const char *line, size_t len)
     int rc = jsonl_value(c->path, lineno, line, len, NULL, &c->value, &id);
     if (rc != EX_OK)
         return rc;
-    enq_add(c->q, id);
+    img_enq_add(c->q, id);
     if (c->value.len > c->largest)
         c->largest = c->value.len;
     char where[4200];
@@ -775,12 +513,13 @@ static int jsonl_send(void *ctx, long lineno, const char *line, size_t len)
     if (rc != EX_OK)
         return rc;
     free(id);
-    rc = produce(c->q, c->index, c->q->ids[c->index], c->value.data, c->value.len, c->auth);
+    rc = img_enq_produce(c->q, c->index, c->q->ids[c->index], c->value.data, c->value.len, c->auth);
     c->index++;
     return rc;
 }
 
-static int run_jsonl(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, const char *auth)
+static int run_jsonl(const img_enq_opts_t *o, const img_config_t *cfg, img_enq_t *q,
+                     const char *auth)
 {
     jsonl_ctx_t c = {o->jsonl, cfg, q, auth, IMG_BUF_INIT, 0, 0};
     int rc = each_line(o->jsonl, jsonl_check, &c);
@@ -788,13 +527,13 @@ static int run_jsonl(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, con
         img_cli_error("enqueue", "--jsonl: %s holds no request", o->jsonl);
         rc = EX_DATAERR;
     }
-    if (rc == EX_OK && (rc = producer_new(q, cfg, o, c.largest)) == EX_OK) {
+    if (rc == EX_OK && (rc = img_enq_producer_new(q, cfg, o, c.largest)) == EX_OK) {
         rc = each_line(o->jsonl, jsonl_send, &c);
         if (rc == EX_OK && c.index != q->n) {
             img_cli_error("enqueue", "%s changed while it was being read", o->jsonl);
             rc = EX_DATAERR;
         }
-        int frc = finish(q, o->timeout_s);
+        int frc = img_enq_finish(q, o->timeout_s);
         if (rc == EX_OK)
             rc = frc;
     }
@@ -804,7 +543,7 @@ static int run_jsonl(const enq_opts_t *o, const img_config_t *cfg, enq_t *q, con
 
 int img_cmd_enqueue(int argc, char **argv)
 {
-    enq_opts_t o;
+    img_enq_opts_t o;
     int rc = parse_args(argc, argv, &o);
     if (rc != EX_OK)
         return rc < 0 ? EX_OK : rc;
@@ -833,11 +572,8 @@ int img_cmd_enqueue(int argc, char **argv)
             return EX_OSERR;
         }
         snprintf(auth, n, "Bearer %s", key);
-    } else if (!o.raw) {
-        img_cli_error("enqueue", "warning: no API key (--key or IMAGINATOR_API_KEY); the workers "
-                                 "will reject these requests as unauthorized");
     }
-    enq_t q;
+    img_enq_t q;
     memset(&q, 0, sizeof(q));
     q.topic = o.topic ? o.topic : cfg.kafka_requests_topic;
     if (o.raw)
@@ -846,9 +582,13 @@ int img_cmd_enqueue(int argc, char **argv)
         rc = run_jsonl(&o, &cfg, &q, auth);
     else
         rc = run_pair(&o, &cfg, &q, auth);
+    if (!auth && !o.raw && q.delivered > 0)
+        img_cli_error("enqueue", "warning: sent without an API key (--key or "
+                                 "IMAGINATOR_API_KEY); the workers reject such requests as "
+                                 "unauthorized");
     if (q.rk)
         rd_kafka_destroy(q.rk);
-    enq_free(&q);
+    img_enq_free(&q);
     if (auth) {
         memset(auth, 0, strlen(auth));
         free(auth);

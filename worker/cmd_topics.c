@@ -32,8 +32,8 @@ static int ensure(img_config_t *cfg, const char *const *props, size_t n_props, i
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    int bad = rd_kafka_conf_set(conf, "bootstrap.servers", cfg->kafka_brokers, err,
-                                sizeof(err)) != RD_KAFKA_CONF_OK;
+    int bad = rd_kafka_conf_set(conf, "bootstrap.servers", cfg->kafka_brokers, err, sizeof(err)) !=
+              RD_KAFKA_CONF_OK;
     for (size_t i = 0; !bad && i < cfg->n_kafka_props; i++) {
         const char *k = cfg->kafka_props[2 * i];
         if (!strncmp(k, "consumer.", 9))
@@ -79,9 +79,8 @@ static int ensure(img_config_t *cfg, const char *const *props, size_t n_props, i
     } else if (rd_kafka_event_error(ev)) {
         rd_kafka_resp_err_t e = rd_kafka_event_error(ev);
         img_cli_error("topics", "%s: %s", cfg->kafka_brokers, rd_kafka_event_error_string(ev));
-        rc = e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT
-                 ? EX_UNAVAILABLE
-                 : EX_SOFTWARE;
+        rc = e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT ? EX_UNAVAILABLE
+                                                                                    : EX_SOFTWARE;
     } else {
         size_t n = 0;
         const rd_kafka_topic_result_t **res =
@@ -130,10 +129,18 @@ int img_cmd_topics(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hX:", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': config = optarg; break;
-        case 'b': brokers = optarg; break;
-        case 'p': parts = optarg; break;
-        case 'r': repl = optarg; break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'b':
+            brokers = optarg;
+            break;
+        case 'p':
+            parts = optarg;
+            break;
+        case 'r':
+            repl = optarg;
+            break;
         case 't':
             timeout_s = (int)strtol(optarg, &end, 10);
             if (*end || timeout_s < 1 || timeout_s > 3600) {

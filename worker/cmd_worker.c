@@ -30,7 +30,9 @@ static const char usage[] =
     "  --requests-topic TOPIC           (kafka.requests_topic; imaginator.requests)\n"
     "  --results-topic TOPIC            (kafka.results_topic; imaginator.results)\n"
     "  --dlq-topic TOPIC                (kafka.dlq_topic; imaginator.requests.dlq)\n"
-    "  --worker-id ID                   lease owner and client.id (worker.id; host-pid)\n"
+    "  --worker-id ID                   lease owner and client.id (worker.id; host-pid); keep\n"
+    "                                   it stable per instance so a restarted worker takes\n"
+    "                                   its unfinished requests back without waiting for leases\n"
     "  --instance-id ID                 static group membership, group.instance.id\n"
     "                                   (worker.instance_id; unset: dynamic)\n"
     "  --max-inflight N                 requests in flight per worker (worker.max_inflight; 64)\n"
@@ -156,28 +158,28 @@ static const struct {
 
 int img_cmd_worker(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"brokers", required_argument, NULL, O_BROKERS},
-                                         {"database-url", required_argument, NULL, O_DB},
-                                         {"group", required_argument, NULL, O_GROUP},
-                                         {"requests-topic", required_argument, NULL, O_REQ},
-                                         {"results-topic", required_argument, NULL, O_RES},
-                                         {"dlq-topic", required_argument, NULL, O_DLQ},
-                                         {"worker-id", required_argument, NULL, O_WID},
-                                         {"instance-id", required_argument, NULL, O_IID},
-                                         {"max-inflight", required_argument, NULL, O_MAXF},
-                                         {"max-inflight-per-partition", required_argument, NULL,
-                                          O_MAXP},
-                                         {"lease", required_argument, NULL, O_LEASE},
-                                         {"drain-timeout", required_argument, NULL, O_DRAIN},
-                                         {"shutdown-timeout", required_argument, NULL, O_SHUT},
-                                         {"providers", required_argument, NULL, O_PROV},
-                                         {"log-level", required_argument, NULL, O_LOGL},
-                                         {"log-format", required_argument, NULL, O_LOGF},
-                                         {"kafka", required_argument, NULL, 'X'},
-                                         {"check-config", no_argument, NULL, O_CHECK},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"brokers", required_argument, NULL, O_BROKERS},
+        {"database-url", required_argument, NULL, O_DB},
+        {"group", required_argument, NULL, O_GROUP},
+        {"requests-topic", required_argument, NULL, O_REQ},
+        {"results-topic", required_argument, NULL, O_RES},
+        {"dlq-topic", required_argument, NULL, O_DLQ},
+        {"worker-id", required_argument, NULL, O_WID},
+        {"instance-id", required_argument, NULL, O_IID},
+        {"max-inflight", required_argument, NULL, O_MAXF},
+        {"max-inflight-per-partition", required_argument, NULL, O_MAXP},
+        {"lease", required_argument, NULL, O_LEASE},
+        {"drain-timeout", required_argument, NULL, O_DRAIN},
+        {"shutdown-timeout", required_argument, NULL, O_SHUT},
+        {"providers", required_argument, NULL, O_PROV},
+        {"log-level", required_argument, NULL, O_LOGL},
+        {"log-format", required_argument, NULL, O_LOGF},
+        {"kafka", required_argument, NULL, 'X'},
+        {"check-config", no_argument, NULL, O_CHECK},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *config = NULL, *set_val[O_CHECK - O_BROKERS] = {0};
     const char *props[64];
     size_t n_props = 0;
@@ -231,13 +233,12 @@ int img_cmd_worker(int argc, char **argv)
     }
     /* The worker's lifecycle lines are info: its default level is info. */
     const char *env_level = getenv("IMAGINATOR_LOG_LEVEL");
-    if (!set_val[O_LOGL - O_BROKERS] && !(env_level && *env_level) &&
-        !file_sets_log_level(config))
+    if (!set_val[O_LOGL - O_BROKERS] && !(env_level && *env_level) && !file_sets_log_level(config))
         set_val[O_LOGL - O_BROKERS] = "info";
     for (size_t i = 0; i < sizeof(opt_keys) / sizeof(opt_keys[0]); i++) {
         const char *v = set_val[opt_keys[i].opt - O_BROKERS];
-        if (v && img_conf_set(&img_config_table, &cfg, opt_keys[i].key, v, err, sizeof(err)) !=
-                     IMG_OK) {
+        if (v &&
+            img_conf_set(&img_config_table, &cfg, opt_keys[i].key, v, err, sizeof(err)) != IMG_OK) {
             img_cli_error("worker", "%s", err);
             rc = EX_USAGE;
             goto done;

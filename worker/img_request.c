@@ -163,15 +163,15 @@ static img_request_reason_t check_upstream(vctx_t *v, json_object *doc, const ch
                     name, name_json);
     if (js) {
         if (!json_object_is_type(js, json_type_string))
-            return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size,
-                        "%s: expected a string, got %s", name_json, type_name(js));
+            return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size, "%s: expected a string, got %s",
+                        name_json, type_name(js));
         size_t n = (size_t)json_object_get_string_len(js);
         if (n > v->lim->max_document_bytes)
             return fail(IMG_REQ_OVERSIZE, v->errstr, v->errstr_size,
                         "%s: %zu bytes, over the limit of %zu", name_json, n,
                         v->lim->max_document_bytes);
-        if (img_inputs_parse_json(name_json, json_object_get_string(js), n, &o, why,
-                                  sizeof(why)) != IMG_OK)
+        if (img_inputs_parse_json(name_json, json_object_get_string(js), n, &o, why, sizeof(why)) !=
+            IMG_OK)
             return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size, "%s", why);
     } else if (o) {
         o = json_object_get(o);
@@ -221,12 +221,12 @@ static img_request_reason_t check_options(vctx_t *v, json_object *opts, img_requ
 {
     static const char *const known[] = {"anthropic", "openai", "openai-compatible", "offline"};
     if (!json_object_is_type(opts, json_type_object))
-        return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size, "options: expected an object, got %s",
-                    type_name(opts));
+        return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size,
+                    "options: expected an object, got %s", type_name(opts));
     json_object_object_foreach(opts, key, val)
     {
-        if (!val && (!strcmp(key, "providers") || !strcmp(key, "max_cost_usd") ||
-                     !strcmp(key, "as_of")))
+        if (!val &&
+            (!strcmp(key, "providers") || !strcmp(key, "max_cost_usd") || !strcmp(key, "as_of")))
             continue; /* null: absent */
         if (!strcmp(key, "providers")) {
             if (!json_object_is_type(val, json_type_array))
@@ -239,9 +239,8 @@ static img_request_reason_t check_options(vctx_t *v, json_object *opts, img_requ
                             IMG_REQUEST_MAX_PROVIDERS);
             for (size_t i = 0; i < n; i++) {
                 json_object *it = json_object_array_get_idx(val, i);
-                const char *s = json_object_is_type(it, json_type_string)
-                                    ? json_object_get_string(it)
-                                    : NULL;
+                const char *s =
+                    json_object_is_type(it, json_type_string) ? json_object_get_string(it) : NULL;
                 const char *name = NULL;
                 for (size_t k = 0; s && k < sizeof(known) / sizeof(known[0]); k++)
                     if (!strcmp(s, known[k]))
@@ -267,8 +266,8 @@ static img_request_reason_t check_options(vctx_t *v, json_object *opts, img_requ
             req->has_max_cost = true;
         } else if (!strcmp(key, "as_of")) {
             img_ym_t ym;
-            const char *s = json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                                        : NULL;
+            const char *s =
+                json_object_is_type(val, json_type_string) ? json_object_get_string(val) : NULL;
             if (!s || strlen(s) > 7 || !img_ym_parse(s, &ym) || ym.year < 1900 || ym.year > 2200)
                 return fail(IMG_REQ_SCHEMA, v->errstr, v->errstr_size,
                             "options.as_of: expected \"YYYY-MM\" or \"YYYY\"");
@@ -283,16 +282,11 @@ static img_request_reason_t check_options(vctx_t *v, json_object *opts, img_requ
     return IMG_REQ_OK;
 }
 
-static const char *const top_fields[] = {"schema",
-                                         "request_id",
-                                         "resume_text",
-                                         "job_ad",
-                                         "extracted_skills",
-                                         "extracted_skills_json",
-                                         "domain_insights",
-                                         "domain_insights_json",
-                                         "confidence_threshold",
-                                         "options"};
+static const char *const top_fields[] = {
+    "schema",          "request_id",           "resume_text",
+    "job_ad",          "extracted_skills",     "extracted_skills_json",
+    "domain_insights", "domain_insights_json", "confidence_threshold",
+    "options"};
 
 static img_request_reason_t validate(vctx_t *v, json_object *doc, img_request_t *req)
 {
@@ -423,8 +417,8 @@ img_request_reason_t img_request_parse(img_request_t *req, const void *value, si
         return r;
     }
     req->stored = stored_form(req);
-    const char *ser = json_object_to_json_string_ext(req->stored, JSON_C_TO_STRING_PLAIN |
-                                                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *ser = json_object_to_json_string_ext(
+        req->stored, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     img_request_sha256_hex(ser, strlen(ser), req->payload_sha256);
     return IMG_REQ_OK;
 }

@@ -56,7 +56,7 @@ typedef struct img_request {
     /* Set whenever the value carries a valid request_id, even for poison. */
     char request_id[IMG_REQUEST_ID_MAX + 1];
     bool has_request_id;
-    json_object *doc; /* the parsed value */
+    json_object *doc;                 /* the parsed value */
     const char *resume_text, *job_ad; /* borrowed from doc; may hold no NUL */
     size_t resume_len, job_len;
     json_object *skills;   /* extracted_skills (parsed when given as a string) or NULL */

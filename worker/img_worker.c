@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@
 
 /* epoll data: kind in the top byte, LLM client in the next, fd below. */
 enum { EV_SIGNAL = 1, EV_TICK, EV_CONSUMER, EV_PRODUCER, EV_LLM_TIMER, EV_LLM_SOCK };
-#define EV(kind, client, fd) (((uint64_t)(kind) << 56) | ((uint64_t)(client) << 48) | (uint32_t)(fd))
+#define EV(kind, client, fd)                                                                       \
+    (((uint64_t)(kind) << 56) | ((uint64_t)(client) << 48) | (uint32_t)(fd))
 
 int64_t img_worker_now(void)
 {

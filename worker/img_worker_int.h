@@ -64,8 +64,8 @@ struct img_wjob {
     char *topic;
     int32_t partition;
     int64_t offset;
-    uint64_t gen; /* partition generation (img_wo) */
-    char *value, *msg_key;
+    uint64_t gen;          /* partition generation (img_wo) */
+    char *value, *msg_key; /* value: the original bytes, kept for poison only */
     size_t value_len, msg_key_len;
     /* the key of the authorization header: wiped when the job ends */
     char api_key[260];

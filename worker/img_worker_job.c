@@ -7,6 +7,7 @@
  * pauses its partitions meanwhile. Nothing is ever dead-lettered for an
  * infrastructure fault.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,15 +73,17 @@ img_wjob_t *img_wjob_new(img_worker_t *w, const rd_kafka_message_t *rkm, uint64_
     job->partition = rkm->partition;
     job->offset = rkm->offset;
     job->gen = gen;
-    job->value = memdup(rkm->payload, rkm->payload ? rkm->len : 0);
     job->value_len = rkm->payload ? rkm->len : 0;
     if (rkm->key) {
         job->msg_key = memdup(rkm->key, rkm->key_len);
         job->msg_key_len = rkm->key_len;
     }
     read_key(job, rkm);
-    job->reason = img_request_parse(&job->req, job->value, job->value_len, &w->limits, job->why,
-                                    sizeof(job->why));
+    job->reason = img_request_parse(&job->req, rkm->payload ? rkm->payload : "", job->value_len,
+                                    &w->limits, job->why, sizeof(job->why));
+    /* The original bytes are kept only for a dead letter. */
+    if (job->reason != IMG_REQ_OK)
+        job->value = memdup(rkm->payload, job->value_len);
     job->ctx.request_id = job->req.has_request_id ? job->req.request_id : NULL;
     job->step = job->reason != IMG_REQ_OK ? JOB_POISON : JOB_AUTH;
     job->next = w->jobs;
@@ -158,6 +161,8 @@ void img_wjob_free(img_wjob_t *job)
 
 void img_wjob_drop(img_wjob_t *job)
 {
+    img_wo_forget(&job->w->wo, job->topic, job->partition, job->gen, job->offset);
+    job->w->flow_dirty = true;
     img_log_debug(img_wjob_ctx(job, NULL), "dropped",
                   "partition=%d offset=%lld not started; it will be delivered again",
                   (int)job->partition, (long long)job->offset);
@@ -213,8 +218,8 @@ static step_rc_t step_poison(img_wjob_t *job, char *why, size_t n)
     json_object *doc = NULL;
     if (job->req.has_request_id) {
         doc = img_result_error(job->req.request_id, "rejected", code, job->why);
-        err = img_store_reject(w->store, job->req.request_id, NULL, doc, code, job->why,
-                               job->topic, job->partition, job->offset, why, n);
+        err = img_store_reject(w->store, job->req.request_id, NULL, doc, code, job->why, job->topic,
+                               job->partition, job->offset, why, n);
         if (err != IMG_OK) {
             json_object_put(doc);
             return store_failed(job, err);
@@ -231,10 +236,14 @@ static step_rc_t step_poison(img_wjob_t *job, char *why, size_t n)
     return STEP_NEXT;
 }
 
-static void reject(img_wjob_t *job, const char *code, const char *fmt, const char *arg)
+static void reject(img_wjob_t *job, const char *code, const char *fmt, ...) IMG_PRINTF(3, 4);
+static void reject(img_wjob_t *job, const char *code, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(job->reject_msg, sizeof(job->reject_msg), fmt, ap);
+    va_end(ap);
     job->reject_code = code;
-    snprintf(job->reject_msg, sizeof(job->reject_msg), fmt, arg ? arg : "");
     job->step = JOB_REJECT;
 }
 
@@ -242,7 +251,7 @@ static step_rc_t step_auth(img_wjob_t *job, char *why, size_t n)
 {
     if (!job->has_key) {
         reject(job, "unauthorized",
-               "missing or malformed authorization header (expected \"Bearer <key>\")%s", NULL);
+               "missing or malformed authorization header (expected \"Bearer <key>\")");
         return STEP_NEXT;
     }
     img_auth_t auth = IMG_AUTH_UNKNOWN;
@@ -262,10 +271,10 @@ static step_rc_t step_auth(img_wjob_t *job, char *why, size_t n)
         reject(job, "budget_exceeded", "tenant %s has spent its monthly budget", tenant);
         break;
     case IMG_AUTH_REVOKED:
-        reject(job, "unauthorized", "the API key is revoked%s", NULL);
+        reject(job, "unauthorized", "the API key is revoked");
         break;
     default:
-        reject(job, "unauthorized", "unknown API key%s", NULL);
+        reject(job, "unauthorized", "unknown API key");
         break;
     }
     return STEP_NEXT;
@@ -307,15 +316,9 @@ static step_rc_t step_claim(img_wjob_t *job, char *why, size_t n)
         job->retry_at = img_worker_now() + 200;
         return STEP_WAIT;
     }
-    img_claim_in_t in = {job->req.request_id,
-                         job->tenant,
-                         job->req.payload_sha256,
-                         job->req.stored,
-                         job->topic,
-                         job->partition,
-                         job->offset,
-                         w->owner,
-                         w->cfg->worker_lease_ms};
+    img_claim_in_t in = {job->req.request_id, job->tenant, job->req.payload_sha256,
+                         job->req.stored,     job->topic,  job->partition,
+                         job->offset,         w->owner,    w->cfg->worker_lease_ms};
     img_claim_out_t out;
     img_err_t err = img_store_claim(w->store, &in, &out, why, n);
     if (err != IMG_OK)
@@ -344,8 +347,7 @@ static step_rc_t step_claim(img_wjob_t *job, char *why, size_t n)
         break;
     case IMG_CLAIM_CONFLICT:
         reject(job, "conflict",
-               "request_id was already used with a different payload; the first one stands%s",
-               NULL);
+               "request_id was already used with a different payload; the first one stands");
         break;
     case IMG_CLAIM_BUSY:
     default:
@@ -530,8 +532,7 @@ void img_wjob_tick(img_worker_t *w, int64_t now)
         next = job->next;
         if (job->queued)
             continue;
-        if (job->holds_claim && job->step == JOB_RUNNING && !job->fenced &&
-            now >= job->renew_at) {
+        if (job->holds_claim && job->step == JOB_RUNNING && !job->fenced && now >= job->renew_at) {
             char why[256];
             img_err_t err = img_store_renew(w->store, job->req.request_id, job->epoch,
                                             w->cfg->worker_lease_ms, why, sizeof(why));

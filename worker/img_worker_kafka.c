@@ -90,7 +90,7 @@ static bool all_drained(img_worker_t *w, rd_kafka_topic_partition_list_t *parts,
 }
 
 static void revoke_parts(img_worker_t *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
-                   bool lost)
+                         bool lost)
 {
     int64_t now = img_worker_now();
     int64_t deadline = now + (lost || w->closing ? 0 : w->cfg->worker_drain_timeout_ms);
@@ -128,7 +128,12 @@ static void revoke_parts(img_worker_t *w, rd_kafka_t *rk, rd_kafka_topic_partiti
     for (int i = 0; i < parts->cnt; i++)
         img_log_info(NULL, "revoked", "topic=%s partition=%d lost=%s", parts->elems[i].topic,
                      (int)parts->elems[i].partition, lost ? "true" : "false");
-    if (left)
+    if (left && lost)
+        img_log_warn(NULL, "partitions_lost",
+                     "%zu requests in flight on partitions this worker no longer owns; their "
+                     "results are left to the new owner if it fences them",
+                     left);
+    else if (left)
         img_log_warn(NULL, "drain_timeout",
                      "%zu requests still in flight on revoked partitions; they finish or resume "
                      "elsewhere from their checkpoints",
@@ -145,7 +150,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     rd_kafka_resp_err_t rerr = RD_KAFKA_RESP_ERR_NO_ERROR;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         for (int i = 0; i < parts->cnt; i++) {
-            img_wo_part_t *p = img_wo_assign(&w->wo, parts->elems[i].topic, parts->elems[i].partition);
+            img_wo_part_t *p =
+                img_wo_assign(&w->wo, parts->elems[i].topic, parts->elems[i].partition);
             p->paused = false;
             img_log_info(NULL, "assigned", "topic=%s partition=%d", p->topic, (int)p->partition);
         }
@@ -240,7 +246,8 @@ int img_kafka_setup(img_worker_t *w, char *errstr, size_t n)
               passthrough(cfg, cc, "consumer.", errstr, n) ||
               set(pc, "bootstrap.servers", cfg->kafka_brokers, errstr, n) ||
               set(pc, "client.id", w->owner, errstr, n) ||
-              set(pc, "log.queue", "true", errstr, n) || passthrough(cfg, pc, "producer.", errstr, n) ||
+              set(pc, "log.queue", "true", errstr, n) ||
+              passthrough(cfg, pc, "producer.", errstr, n) ||
               /* after the pass-through: these two are not negotiable */
               set(pc, "enable.idempotence", "true", errstr, n) || set(pc, "acks", "all", errstr, n);
     if (bad) {
@@ -310,6 +317,11 @@ void img_kafka_consume(img_worker_t *w)
         rd_kafka_message_t *rkm = rd_kafka_consumer_poll(w->consumer, 0);
         if (!rkm)
             return;
+        if (rkm->err == RD_KAFKA_RESP_ERR__FATAL) { /* e.g. fenced static member */
+            error_cb(w->consumer, rkm->err, rd_kafka_message_errstr(rkm), w);
+            rd_kafka_message_destroy(rkm);
+            return;
+        }
         if (rkm->err) {
             if (rkm->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
                 img_log_warn(NULL, "kafka_error", "%s", rd_kafka_message_errstr(rkm));
@@ -375,9 +387,9 @@ void img_kafka_flow(img_worker_t *w)
 {
     if (!w->consumer || w->consumer_closed)
         return;
-    size_t changes = img_wo_flow(&w->wo, (size_t)w->cfg->worker_max_inflight,
-                                 (size_t)w->cfg->worker_max_inflight_per_partition,
-                                 w->draining || w->db_down);
+    size_t changes =
+        img_wo_flow(&w->wo, (size_t)w->cfg->worker_max_inflight,
+                    (size_t)w->cfg->worker_max_inflight_per_partition, w->draining || w->db_down);
     if (!changes)
         return;
     rd_kafka_topic_partition_list_t *pause = rd_kafka_topic_partition_list_new(4),

@@ -92,7 +92,7 @@ bool img_wo_add(img_wo_t *wo, img_wo_part_t *p, int64_t offset)
     }
     img_wo_entry_t *e = &p->ring[(p->head + p->len) % p->cap];
     e->offset = offset;
-    e->done = false;
+    e->done = e->dropped = false;
     p->len++;
     p->last_added = offset;
     p->pending++;
@@ -100,12 +100,13 @@ bool img_wo_add(img_wo_t *wo, img_wo_part_t *p, int64_t offset)
     return true;
 }
 
-bool img_wo_done(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen,
-                 int64_t offset)
+/* The entry of a pending message (not done, not forgotten), or NULL. */
+static img_wo_entry_t *pending_entry(img_wo_t *wo, const char *topic, int32_t partition,
+                                     uint64_t gen, int64_t offset, img_wo_part_t **pp)
 {
     img_wo_part_t *p = img_wo_find(wo, topic, partition);
     if (!p || p->gen != gen || p->len == 0)
-        return false;
+        return NULL;
     /* Binary search: the ring is sorted by offset. */
     size_t lo = 0, hi = p->len;
     while (lo < hi) {
@@ -115,9 +116,31 @@ bool img_wo_done(img_wo_t *wo, const char *topic, int32_t partition, uint64_t ge
         else
             hi = mid;
     }
-    if (lo == p->len || at(p, lo)->offset != offset || at(p, lo)->done)
+    if (lo == p->len || at(p, lo)->offset != offset || at(p, lo)->done || at(p, lo)->dropped)
+        return NULL;
+    *pp = p;
+    return at(p, lo);
+}
+
+bool img_wo_forget(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen, int64_t offset)
+{
+    img_wo_part_t *p;
+    img_wo_entry_t *e = pending_entry(wo, topic, partition, gen, offset, &p);
+    if (!e)
         return false;
-    at(p, lo)->done = true;
+    e->dropped = true;
+    p->pending--;
+    wo->pending--;
+    return true;
+}
+
+bool img_wo_done(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen, int64_t offset)
+{
+    img_wo_part_t *p;
+    img_wo_entry_t *e = pending_entry(wo, topic, partition, gen, offset, &p);
+    if (!e)
+        return false;
+    e->done = true;
     p->pending--;
     wo->pending--;
     /* Advance the finished prefix. */

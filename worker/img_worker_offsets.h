@@ -33,6 +33,7 @@
 typedef struct img_wo_entry {
     int64_t offset;
     bool done;
+    bool dropped; /* never started (revoked, shutting down): blocks the prefix, not pending */
 } img_wo_entry_t;
 
 typedef struct img_wo_part {
@@ -41,10 +42,10 @@ typedef struct img_wo_part {
     uint64_t gen;
     img_wo_entry_t *ring; /* messages not yet in the finished prefix, oldest first */
     size_t head, len, cap;
-    int64_t last_added;   /* -1: none yet */
-    int64_t next_commit;  /* one past the finished prefix; -1: nothing finished yet */
-    int64_t stored;       /* the last value handed to Kafka by img_wo_take_store(); -1 none */
-    size_t pending;       /* messages not done */
+    int64_t last_added;  /* -1: none yet */
+    int64_t next_commit; /* one past the finished prefix; -1: nothing finished yet */
+    int64_t stored;      /* the last value handed to Kafka by img_wo_take_store(); -1 none */
+    size_t pending;      /* messages not done */
     bool revoking;
     int64_t drain_deadline; /* caller's clock (ms) */
     bool paused;            /* as last applied by the caller */
@@ -74,8 +75,14 @@ void img_wo_remove(img_wo_t *wo, img_wo_part_t *p);
 bool img_wo_add(img_wo_t *wo, img_wo_part_t *p, int64_t offset);
 /* Marks a message done; false when the partition is gone, its generation
  * differs (stale) or the offset is unknown or already done. */
-bool img_wo_done(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen,
-                 int64_t offset);
+bool img_wo_done(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen, int64_t offset);
+
+/* Forgets a message that will not be processed here (its partition is
+ * revoked or the worker stops before starting it): it no longer counts as
+ * pending, and it is never done, so the prefix stops before it and Kafka
+ * delivers it again. False when stale or unknown, as for img_wo_done(). */
+bool img_wo_forget(img_wo_t *wo, const char *topic, int32_t partition, uint64_t gen,
+                   int64_t offset);
 
 /* One past the finished prefix (the offset to commit), or -1. */
 int64_t img_wo_committable(const img_wo_part_t *p);

@@ -144,8 +144,8 @@ img_err_t img_run_flush(img_wjob_t *job, char *errstr, size_t errstr_size)
             ev[i].cached_tokens = (long)jnum(e, "cached_tokens", 0);
             ev[i].cost_usd = jnum(e, "cost_usd", NAN);
         }
-        err = img_store_usage(w->store, job->req.request_id, job->tenant, ev, n, errstr,
-                              errstr_size);
+        err =
+            img_store_usage(w->store, job->req.request_id, job->tenant, ev, n, errstr, errstr_size);
         free(ev);
         if (err != IMG_OK)
             return err;
@@ -225,8 +225,8 @@ static void on_stage_done(void *opaque, img_stage_t stage, json_object *output)
         if (total >= job->req.max_cost_usd && stage + 1 < IMG_STAGE__COUNT &&
             strcmp(job->chain[stage + 1][0], "offline") != 0) {
             img_log_info(img_wjob_ctx(job, img_stage_name(stage)), "cost_cap",
-                         "spent=%.6f max_cost_usd=%.6f; the offline analyst writes the rest",
-                         total, job->req.max_cost_usd);
+                         "spent=%.6f max_cost_usd=%.6f; the offline analyst writes the rest", total,
+                         job->req.max_cost_usd);
             img_run_offline_rest(job);
         }
     }
@@ -243,8 +243,8 @@ static void on_done(void *opaque)
     img_wjob_t *job = opaque;
     job->pipe_busy = false;
     if (!job->fenced && !job->stop) {
-        job->result = img_result_build(job->analysis, img_pipeline_usage(job->pipe),
-                                       job->req.request_id);
+        job->result =
+            img_result_build(job->analysis, img_pipeline_usage(job->pipe), job->req.request_id);
         job->status = "succeeded";
         job->err_code = NULL;
     }
@@ -336,8 +336,8 @@ img_err_t img_run_start(img_wjob_t *job, char *errstr, size_t errstr_size)
         conf.timed = !job->req.as_of[0];
         conf.request_id = job->req.request_id;
         img_pipeline_cbs_t cbs = {job, on_stage_done, on_done};
-        if ((err = img_pipeline_new(&job->pipe, &conf, job->analysis, &cbs, errstr,
-                                    errstr_size)) != IMG_OK) {
+        if ((err = img_pipeline_new(&job->pipe, &conf, job->analysis, &cbs, errstr, errstr_size)) !=
+            IMG_OK) {
             img_run_release(job);
             return err == IMG_ERR_PERMANENT ? IMG_ERR_FATAL : err;
         }

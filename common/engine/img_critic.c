@@ -273,7 +273,14 @@ static named_t find_named(const img_analysis_t *a, const img_suggestion_t *s,
         const img_requirement_t *req = &a->job.requirements.v[q];
         for (size_t k = 0; k < req->skills.n; k++)
             add_id(ids, &n, 48, req->skills.v[k]);
-        for (size_t g = 0; g < a->gap.requirements.n; g++) {
+        /* img_gap writes one result per requirement, in order: look there
+         * first; a scan per closed requirement is quadratic on long ads. */
+        size_t g0 = 0, g1 = a->gap.requirements.n;
+        if ((size_t)q < g1 && a->gap.requirements.v[q].req == q) {
+            g0 = (size_t)q;
+            g1 = g0 + 1;
+        }
+        for (size_t g = g0; g < g1; g++) {
             const img_req_result_t *res = &a->gap.requirements.v[g];
             if (res->req != q)
                 continue;
@@ -408,6 +415,17 @@ static int word_overlap(const char *x, const char *y)
     return uni ? inter * 100 / uni : 100;
 }
 
+/* True if both titles quote a term ("Add \"CSS\" ...") and the terms differ:
+ * the same sentence about two skills is two suggestions. */
+static bool other_quoted_term(const char *x, const char *y)
+{
+    const char *xa = strchr(x, '"'), *ya = strchr(y, '"');
+    const char *xb = xa ? strchr(xa + 1, '"') : NULL, *yb = ya ? strchr(ya + 1, '"') : NULL;
+    if (!xb || !yb)
+        return false;
+    return xb - xa != yb - ya || strncasecmp(xa, ya, (size_t)(xb - xa)) != 0;
+}
+
 static bool same_closes(const img_suggestion_t *x, const img_suggestion_t *y)
 {
     for (size_t i = 0; i < x->closes.n; i++) {
@@ -522,7 +540,8 @@ void img_suggest_criticize(img_analysis_t *analysis)
                 if (s->source_start < o->source_end && o->source_start < s->source_end)
                     dup = j;
             } else if (strcmp(titles[i], titles[j]) == 0 ||
-                       word_overlap(titles[i], titles[j]) >= 75) {
+                       (word_overlap(titles[i], titles[j]) >= 80 &&
+                        !other_quoted_term(s->title, o->title))) {
                 dup = j;
             }
         }

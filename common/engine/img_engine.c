@@ -35,8 +35,8 @@ img_err_t img_engine_analyze(const img_tax_t *tax, const img_engine_input_t *in,
     img_err_t err = img_doc_init(&a->resume, "resume", in->resume ? in->resume : "",
                                  in->resume ? in->resume_len : 0, max, arena, errstr, errstr_size);
     if (err == IMG_OK)
-        err = img_doc_init(&a->job_doc, "job ad", in->job ? in->job : "",
-                           in->job ? in->job_len : 0, max, arena, errstr, errstr_size);
+        err = img_doc_init(&a->job_doc, "job ad", in->job ? in->job : "", in->job ? in->job_len : 0,
+                           max, arena, errstr, errstr_size);
     if (err != IMG_OK) {
         img_arena_destroy(arena);
         return err;

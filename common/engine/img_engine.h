@@ -21,10 +21,10 @@ typedef struct img_engine_input {
     size_t resume_len;
     const char *job;
     size_t job_len;
-    size_t max_document_bytes;          /* 0 = IMG_ENGINE_DEFAULT_MAX_BYTES */
-    const img_input_skill_t *skills;    /* upstream skills, may be NULL */
+    size_t max_document_bytes;       /* 0 = IMG_ENGINE_DEFAULT_MAX_BYTES */
+    const img_input_skill_t *skills; /* upstream skills, may be NULL */
     size_t n_skills;
-    const img_insights_t *insights;     /* upstream insights (source "input"), may be NULL */
+    const img_insights_t *insights; /* upstream insights (source "input"), may be NULL */
     img_analysis_opts_t opts;
 } img_engine_input_t;
 

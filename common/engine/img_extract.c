@@ -321,7 +321,7 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
     IMG_VEC(cand_t) cands = {0};
     for (size_t i = 0; i < n;) {
         img_tax_match_t m;
-        unsigned char z = prep.zone ? prep.zone[toks[i].line] : XZ_NEUTRAL;
+        unsigned char z = prep.zone ? img_xzone(&prep, toks[i].line) : XZ_NEUTRAL;
         /* In a whole document, headings ("EDUCATION") and prose about the
          * employer name no skill of the candidate's. */
         bool doc_skip = doc_mode && (z == XZ_COMPANY || z == XZ_HEADING);
@@ -346,14 +346,14 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
             continue;
         if (flags & IMG_EXTRACT_LIST) {
             /* a list throughout: the zones need no word classes */
-            size_t nl = doc->n_lines ? doc->n_lines : 1;
+            size_t nl = toks[n - 1].line - toks[0].line + 1;
+            prep.line0 = toks[0].line;
             prep.zone = img_arena_alloc(arena, nl);
             memset(prep.zone, XZ_LIST, nl);
         } else {
             img_extract_prepare_classes(doc, flags, arena, &prep);
         }
     }
-    const unsigned char *zone = prep.zone;
     for (size_t k = 0; k < cands.n; k++) {
         cand_t *c = &cands.v[k];
         if (vetoed(text, toks, n, c)) {
@@ -362,7 +362,7 @@ size_t img_extract_mentions(const img_tax_t *tax, const img_doc_t *doc, size_t s
         }
         if (c->keep)
             continue;
-        unsigned char z = zone[toks[c->t0].line];
+        unsigned char z = img_xzone(&prep, toks[c->t0].line);
         if (z == XZ_LIST) {
             c->keep = true;
             continue;

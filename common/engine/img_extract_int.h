@@ -64,16 +64,25 @@ enum {
 
 /* A region ready for the rules: its tokens, each word's classes (URLs,
  * e-mail addresses and placeholders such as "<ORGANIZATION>" are XW_MASKED |
- * XW_STOP | XW_NOSTART; punctuation 0) and the zone of every line of the
- * document (doc->n_lines bytes; lines outside the region XZ_NEUTRAL). With
- * IMG_EXTRACT_LIST every line is XZ_LIST; without IMG_EXTRACT_DOC no line is
- * XZ_NOISE. Everything lives in the arena. */
+ * XW_STOP | XW_NOSTART; punctuation 0) and the zone of every line the region
+ * spans: zone[line - line0] (read it with img_xzone()). Only the region's
+ * lines: a per-requirement call must not cost the whole document's line
+ * count, or many requirements make it quadratic. With IMG_EXTRACT_LIST every
+ * line is XZ_LIST; without IMG_EXTRACT_DOC no line is XZ_NOISE. Everything
+ * lives in the arena. */
 typedef struct img_xprep {
     img_token_t *t;
     size_t n;
     unsigned *cls;
     unsigned char *zone;
+    size_t line0; /* the line zone[0] describes: the region's first token's */
 } img_xprep_t;
+
+/* The zone of a line of the region. */
+static inline unsigned char img_xzone(const img_xprep_t *p, size_t line)
+{
+    return p->zone[line - p->line0];
+}
 
 void img_extract_prepare(const img_doc_t *doc, size_t start, size_t end, unsigned flags,
                          img_arena_t *arena, img_xprep_t *p);

@@ -402,9 +402,10 @@ static int heading_zone(const line_info_t *li, unsigned flags)
 }
 
 static unsigned char *zones(const img_doc_t *doc, const img_token_t *toks, const unsigned *cls,
-                            size_t n, unsigned flags, img_arena_t *arena)
+                            size_t n, unsigned flags, img_arena_t *arena, size_t *line0)
 {
-    size_t nl = doc->n_lines ? doc->n_lines : 1;
+    *line0 = n ? toks[0].line : 0;
+    size_t nl = n ? toks[n - 1].line - toks[0].line + 1 : 1;
     unsigned char *z = img_arena_alloc(arena, nl);
     if (flags & IMG_EXTRACT_LIST) {
         memset(z, XZ_LIST, nl);
@@ -429,7 +430,7 @@ static unsigned char *zones(const img_doc_t *doc, const img_token_t *toks, const
             list_block = state == XZ_LIST;
             if (list_block)
                 state = XZ_SKILL;
-            z[line] = XZ_HEADING;
+            z[line - *line0] = XZ_HEADING;
             continue;
         }
         if (li.colon_at && li.colon_at <= 4 && !bullet) {
@@ -452,7 +453,7 @@ static unsigned char *zones(const img_doc_t *doc, const img_token_t *toks, const
             if (list_shape || label_list || (list_block && li.words <= 12 && !li.sentence_end))
                 zl = XZ_LIST;
         }
-        z[line] = (unsigned char)zl;
+        z[line - *line0] = (unsigned char)zl;
     }
     return z;
 }
@@ -477,5 +478,5 @@ void img_extract_prepare_classes(const img_doc_t *doc, unsigned flags, img_arena
     for (size_t i = 0; i < p->n; i++)
         if (!p->cls[i] && !(p->t[i].flags & IMG_TOK_PUNCT))
             p->cls[i] = img_extract_word(doc->text, p->t[i].start, p->t[i].end);
-    p->zone = zones(doc, p->t, p->cls, p->n, flags, arena);
+    p->zone = zones(doc, p->t, p->cls, p->n, flags, arena, &p->line0);
 }

@@ -42,7 +42,7 @@ typedef struct px {
     const img_token_t *t;
     size_t n;
     unsigned *cls;       /* word classes per token (0 for punctuation) */
-    unsigned char *zone; /* per line */
+    const img_xprep_t *prep; /* zones per line: img_xzone() */
     bool *claimed;
     img_arena_t *arena;
     IMG_VEC(img_span_t) out;
@@ -260,7 +260,7 @@ static void head_nouns(px_t *x, size_t a, size_t b)
 /* Does the line read as a requirement or a responsibility? */
 static bool req_line(const px_t *x, size_t a, size_t b, bool bullet)
 {
-    unsigned char z = x->zone[x->t[a].line];
+    unsigned char z = img_xzone(x->prep, x->t[a].line);
     if (z == XZ_SKILL || z == XZ_LIST || bullet)
         return true;
     for (size_t k = a; k < b; k++) {
@@ -295,7 +295,7 @@ static bool seg_start(const px_t *x, size_t a, size_t i)
 static void prose_line(px_t *x, size_t a, size_t b, bool bullet)
 {
     bool req = req_line(x, a, b, bullet);
-    bool skill_zone = x->zone[x->t[a].line] == XZ_SKILL;
+    bool skill_zone = img_xzone(x->prep, x->t[a].line) == XZ_SKILL;
     head_nouns(x, a, b);
     for (size_t i = a; i < b; i++) {
         if (x->claimed[i] || punct(x, i))
@@ -439,13 +439,13 @@ size_t img_extract_phrases(const img_tax_t *tax, const img_doc_t *doc, size_t st
     x.t = prep.t;
     x.n = prep.n;
     x.cls = prep.cls;
-    x.zone = prep.zone;
+    x.prep = &prep;
     x.claimed = img_arena_alloc(arena, x.n * sizeof(*x.claimed));
     for (size_t i = 0; i < x.n;) {
         size_t a = i, line = toks[i].line;
         while (i < x.n && toks[i].line == line)
             i++;
-        unsigned char z = x.zone[line];
+        unsigned char z = img_xzone(&prep, line);
         if (z == XZ_NOISE || z == XZ_HEADING || z == XZ_COMPANY)
             continue;
         if (z == XZ_LIST)

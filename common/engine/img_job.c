@@ -669,6 +669,7 @@ static bool space_byte(char ch)
 
 static void do_blocks(jctx_t *c)
 {
+    static img_mention_t no_mentions[1]; /* never written: every count against it is 0 */
     img_analysis_t *a = c->a;
     int sub_kind = -1;
     unsigned section = (unsigned)-1;
@@ -691,9 +692,11 @@ static void do_blocks(jctx_t *c)
             size_t k = mention_at(c, b->start), q = k;
             while (q < c->nm && c->m[q].end <= b->end)
                 q++;
-            m = c->m + k;
+            m = c->m ? c->m + k : NULL;
             nm = q - k;
         }
+        if (!m) /* no mention at all: m + 0 on a null pointer is undefined */
+            m = no_mentions;
         size_t mi = 0, p = b->start;
         while (p < b->end) {
             while (p < b->end && space_byte(c->t[p]))

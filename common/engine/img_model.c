@@ -7,9 +7,9 @@
 const char *img_section_name(img_section_kind_t kind)
 {
     static const char *names[IMG_SEC__COUNT] = {
-        "other",     "contact",   "summary",      "experience", "education",
-        "skills",    "projects",  "certifications", "languages", "awards",
-        "publications", "volunteer", "interests",  "references", "other"};
+        "other",        "contact",   "summary",        "experience", "education",
+        "skills",       "projects",  "certifications", "languages",  "awards",
+        "publications", "volunteer", "interests",      "references", "other"};
     return kind < IMG_SEC__COUNT ? names[kind] : "other";
 }
 

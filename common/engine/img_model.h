@@ -44,8 +44,8 @@ typedef enum img_section_kind {
 typedef struct img_section {
     img_section_kind_t kind;
     size_t heading_start, heading_end; /* heading line content; equal when there is none */
-    size_t start, end;                 /* body: from the line after the heading to the next heading */
-    size_t first_line, end_line;       /* body lines [first_line, end_line) */
+    size_t start, end;           /* body: from the line after the heading to the next heading */
+    size_t first_line, end_line; /* body lines [first_line, end_line) */
 } img_section_t;
 
 typedef enum img_category {
@@ -67,15 +67,15 @@ typedef struct img_evidence {
 } img_evidence_t;
 
 typedef struct img_skill {
-    int tax_id;           /* taxonomy id, or -1 for a skill only named by upstream input */
-    const char *name;     /* canonical name */
+    int tax_id;       /* taxonomy id, or -1 for a skill only named by upstream input */
+    const char *name; /* canonical name */
     img_category_t category;
     img_confidence_t confidence;
-    double score;         /* 0..1, from evidence kind, recency and duration */
+    double score; /* 0..1, from evidence kind, recency and duration */
     IMG_VEC(img_evidence_t) evidence;
-    int months;           /* months of use across experiences that mention it; 0 unknown */
-    img_ym_t last_used;   /* latest end month of an experience that mentions it */
-    bool from_input;      /* merged from --skills-json / extracted_skills */
+    int months;              /* months of use across experiences that mention it; 0 unknown */
+    img_ym_t last_used;      /* latest end month of an experience that mentions it */
+    bool from_input;         /* merged from --skills-json / extracted_skills */
     double input_confidence; /* the upstream confidence when from_input */
 } img_skill_t;
 
@@ -87,46 +87,48 @@ typedef struct img_experience {
     const char *title, *company, *location; /* NULL when unknown */
     img_ym_t start, end;                    /* end.year == 0 with current = true */
     bool current;
-    int months;                             /* computed against the analysis' as_of */
-    size_t span_start, span_end;            /* the whole entry in the resume */
-    size_t title_start, title_end;          /* title's span in the resume (0, 0 unknown) */
-    size_t company_start, company_end;      /* company's span in the resume (0, 0 unknown) */
-    IMG_VEC(img_span_t) bullets;            /* achievement lines (content spans) */
-    IMG_VEC(int) skills;                    /* indices into analysis->skills */
+    int months;                        /* computed against the analysis' as_of */
+    size_t span_start, span_end;       /* the whole entry in the resume */
+    size_t title_start, title_end;     /* title's span in the resume (0, 0 unknown) */
+    size_t company_start, company_end; /* company's span in the resume (0, 0 unknown) */
+    IMG_VEC(img_span_t) bullets;       /* achievement lines (content spans) */
+    IMG_VEC(int) skills;               /* indices into analysis->skills */
 } img_experience_t;
 
 typedef enum img_req_kind { IMG_REQ_MUST = 0, IMG_REQ_NICE } img_req_kind_t;
 
 typedef struct img_requirement {
-    char id[12];          /* "R1", "R2"... in order of appearance */
-    size_t start, end;    /* the requirement text in the job ad */
+    char id[12];       /* "R1", "R2"... in order of appearance */
+    size_t start, end; /* the requirement text in the job ad */
     img_req_kind_t kind;
-    IMG_VEC(int) skills;  /* taxonomy ids named by the requirement */
-    IMG_VEC(int) groups;  /* parallel to skills: skills sharing a number are alternatives
-                           * ("Python and (AWS or GCP)" -> 0, 1, 1) */
-    bool any_of;          /* "A, B, or C": one skill suffices */
-    int years;            /* "5+ years" -> 5; 0 when none */
-    bool education;       /* a degree requirement */
+    IMG_VEC(int) skills; /* taxonomy ids named by the requirement */
+    IMG_VEC(int)
+    groups;         /* parallel to skills: skills sharing a number are alternatives
+                     * ("Python and (AWS or GCP)" -> 0, 1, 1) */
+    bool any_of;    /* "A, B, or C": one skill suffices */
+    int years;      /* "5+ years" -> 5; 0 when none */
+    bool education; /* a degree requirement */
 } img_requirement_t;
 
 typedef struct img_job {
-    const char *title, *seniority, *domain; /* seniority: intern|junior|mid|senior|lead|principal|executive */
-    int years_required;                     /* the largest years asked overall; 0 none */
-    const char *education;                  /* "bachelor", "master", "phd" or NULL */
+    const char *title, *seniority,
+        *domain;           /* seniority: intern|junior|mid|senior|lead|principal|executive */
+    int years_required;    /* the largest years asked overall; 0 none */
+    const char *education; /* "bachelor", "master", "phd" or NULL */
     IMG_VEC(img_requirement_t) requirements;
-    IMG_VEC(img_skill_t) skills;            /* skills named in the job ad (evidence: section "job") */
+    IMG_VEC(img_skill_t) skills; /* skills named in the job ad (evidence: section "job") */
 } img_job_t;
 
 typedef enum img_match { IMG_MATCH_MET = 0, IMG_MATCH_PARTIAL, IMG_MATCH_MISSING } img_match_t;
 
 typedef struct img_req_result {
-    int req;                         /* index into job.requirements */
+    int req; /* index into job.requirements */
     img_match_t status;
-    double weight;                   /* must > nice */
-    IMG_VEC(img_evidence_t) evidence;/* spans in the resume */
-    IMG_VEC(int) matched;            /* taxonomy ids present (or related, when partial) */
-    IMG_VEC(int) missing;            /* taxonomy ids absent */
-    const char *note;                /* one phrase: "AWS satisfies AWS, Azure or GCP" */
+    double weight;                    /* must > nice */
+    IMG_VEC(img_evidence_t) evidence; /* spans in the resume */
+    IMG_VEC(int) matched;             /* taxonomy ids present (or related, when partial) */
+    IMG_VEC(int) missing;             /* taxonomy ids absent */
+    const char *note;                 /* one phrase: "AWS satisfies AWS, Azure or GCP" */
 } img_req_result_t;
 
 typedef struct img_gap {
@@ -146,7 +148,7 @@ typedef struct img_insights {
     IMG_VEC(const char *) gaps;
     IMG_VEC(const char *) recommendations;
     IMG_VEC(const char *) market_trends;
-    double market_alignment;      /* -1 unknown */
+    double market_alignment; /* -1 unknown */
 } img_insights_t;
 
 typedef enum img_sugg_kind {
@@ -159,7 +161,11 @@ typedef enum img_sugg_kind {
 } img_sugg_kind_t;
 
 typedef enum img_grounding { IMG_GROUND_GROUNDED = 0, IMG_GROUND_PLAN } img_grounding_t;
-typedef enum img_verdict { IMG_VERDICT_KEEP = 0, IMG_VERDICT_REVISE, IMG_VERDICT_DROP } img_verdict_t;
+typedef enum img_verdict {
+    IMG_VERDICT_KEEP = 0,
+    IMG_VERDICT_REVISE,
+    IMG_VERDICT_DROP
+} img_verdict_t;
 
 typedef struct img_critique {
     int specificity, actionability, alignment, grounding; /* 0-5 each */
@@ -172,8 +178,8 @@ typedef struct img_suggestion {
     img_sugg_kind_t kind;
     const char *title;
     const char *detail;
-    IMG_VEC(int) closes;    /* indices into job.requirements */
-    const char *effort;     /* "2-4 weeks", "1 hour" */
+    IMG_VEC(int) closes; /* indices into job.requirements */
+    const char *effort;  /* "2-4 weeks", "1 hour" */
     img_grounding_t grounding;
     /* bullet_rewrite only: the bullet it rewrites */
     bool has_source;
@@ -193,7 +199,7 @@ typedef struct img_analysis {
     img_doc_t resume, job_doc;
     IMG_VEC(img_section_t) sections;
     IMG_VEC(img_experience_t) experiences;
-    IMG_VEC(img_skill_t) skills;     /* the inventory, sorted by score desc then name */
+    IMG_VEC(img_skill_t) skills; /* the inventory, sorted by score desc then name */
     img_job_t job;
     img_gap_t gap;
     img_insights_t insights;

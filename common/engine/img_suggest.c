@@ -712,18 +712,34 @@ static int cmp_output(const cand_t *a, const cand_t *b)
     return a->rank != b->rank ? a->rank - b->rank : a->pass - b->pass;
 }
 
-/* Stable insertion sorts (the lists are short; qsort has no context argument). */
+/* Stable merge sort of gap result indices: a job ad may hold thousands of
+ * requirements, so no insertion sort here (qsort has no context argument). */
 static void sort_priority(const img_analysis_t *a, int *v, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        int x = v[i];
-        size_t j = i;
-        for (; j > 0 && cmp_priority(a, v[j - 1], x) > 0; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
+    if (n < 2)
+        return;
+    int *tmp = img_arena_alloc(a->arena, n * sizeof(*tmp)), *src = v, *dst = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = cmp_priority(a, src[j], src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        int *t = src;
+        src = dst;
+        dst = t;
     }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
 }
 
+/* Stable insertion sort: one candidate per planned skill, so the list is short. */
 static void sort_cands(cand_t *v, size_t n, int (*cmp)(const cand_t *, const cand_t *))
 {
     for (size_t i = 1; i < n; i++) {

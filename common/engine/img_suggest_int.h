@@ -16,26 +16,27 @@
 #include "img_suggest.h"
 #include "img_tax.h"
 
-/* ASCII classes without the C library's locale lookups (a call per byte). */
+/* ASCII classes without the C library's locale lookups (a call per byte),
+ * branch-free: the guard and the critic run them over every byte. */
 static inline bool img_sg_digit(int c)
 {
-    return c >= '0' && c <= '9';
+    return (unsigned)(c - '0') < 10u;
 }
 static inline bool img_sg_upper(int c)
 {
-    return c >= 'A' && c <= 'Z';
+    return (unsigned)(c - 'A') < 26u;
 }
 static inline bool img_sg_alpha(int c)
 {
-    return img_sg_upper(c) || (c >= 'a' && c <= 'z');
+    return (unsigned)((c | 32) - 'a') < 26u;
 }
 static inline bool img_sg_alnum(int c)
 {
-    return img_sg_alpha(c) || img_sg_digit(c);
+    return img_sg_alpha(c) | img_sg_digit(c);
 }
 static inline char img_sg_lower(int c)
 {
-    return (char)(img_sg_upper(c) ? c + 32 : c);
+    return (char)(c | ((int)img_sg_upper(c) << 5));
 }
 
 /* ---- templates (img_suggest_tmpl.c) ---- */

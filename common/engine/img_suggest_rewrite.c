@@ -438,8 +438,18 @@ static const char *bullet_opening(img_arena_t *ar, const char *t, size_t n)
     return IMG_SUGG_CAT(ar, o, "...");
 }
 
-/* True if every taxonomy skill named in text is one the resume holds. */
-static bool names_only_held(img_analysis_t *a, const char *text)
+/* True if s[0..n) contains w[0..wn), ASCII case-insensitively. */
+static bool contains_ci(const char *s, size_t n, const char *w, size_t wn)
+{
+    for (size_t i = 0; i + wn <= n; i++)
+        if (strncasecmp(s + i, w, wn) == 0)
+            return true;
+    return false;
+}
+
+/* True if every taxonomy skill named in text is one the resume holds or
+ * words the bullet src[0..n) already has. */
+static bool names_only_held(img_analysis_t *a, const char *text, const char *src, size_t n_src)
 {
     img_doc_t doc;
     char err[64];
@@ -450,7 +460,8 @@ static bool names_only_held(img_analysis_t *a, const char *text)
     img_mention_t *m;
     size_t n = img_extract_mentions(a->tax, &doc, 0, len, 0, a->arena, &m);
     for (size_t i = 0; i < n; i++)
-        if (img_suggest_inventory_find(a, m[i].skill) < 0)
+        if (img_suggest_inventory_find(a, m[i].skill) < 0 &&
+            !contains_ci(src, n_src, text + m[i].start, m[i].end - m[i].start))
             return false;
     return true;
 }
@@ -482,7 +493,10 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
             use = jt;
             surfaced = jt;
         }
-        const char *name = jt ? jt : img_suggest_skill_name(a, h->id);
+        /* the title names it in the job's words, else in the bullet's own */
+        const char *name = jt && (!img_suggest_has_digit(jt, strlen(jt)) || bullet_digits)
+                               ? jt
+                               : img_arena_strndup(ar, t + h->start, h->end - h->start);
         bool dup = false;
         for (size_t k = 0; k < n_terms; k++)
             dup |= name && strcasecmp(terms[k], name) == 0;
@@ -494,7 +508,7 @@ static bool make_rewrite(img_analysis_t *a, const bullet_t *b, img_suggestion_t 
         }
     }
     out = IMG_SUGG_CAT(ar, out, img_arena_strndup(ar, t + p, be - p));
-    if (surfaced && !names_only_held(a, out)) {
+    if (surfaced && !names_only_held(a, out, t + bs, be - bs)) {
         /* The new words made another skill appear ("server side programming"):
          * keep the bullet's own words. */
         out = img_arena_strndup(ar, t + bs, be - bs);

@@ -114,6 +114,47 @@ int img_tax_lookup(const img_tax_t *tax, const char *key, size_t klen, uint32_t 
 /* Builds the certification index over the skills present now. */
 void img_tax_index_certs(img_tax_t *tax);
 
+/* ---- the built-in taxonomy, precompiled ----
+ * tools/img_taxgen.c runs img_tax_new_from_tsv() over data/taxonomy/ at
+ * build time and writes the finished tables as C (generated/img_tax_tables.c);
+ * img_tax_new_builtin() (img_tax_builtin.c) copies them into a taxonomy, so
+ * start-up parses nothing. Strings are offsets into one blob of
+ * NUL-terminated strings; TAX_GEN_NONE is a NULL string. */
+#define TAX_GEN_NONE UINT32_MAX
+
+typedef struct tax_gen_skill {
+    uint32_t name, group;       /* string offsets (group may be TAX_GEN_NONE) */
+    uint32_t related, n_related; /* ids at related[related..+n_related) */
+    uint8_t category, flags;
+} tax_gen_skill_t;
+
+typedef struct tax_gen_entry {
+    uint32_t key, surface; /* string offsets */
+    uint32_t hash;
+    int32_t skill, next_form;
+    uint16_t klen;
+    uint8_t is_name, strict;
+} tax_gen_entry_t;
+
+typedef struct tax_gen {
+    const char *strings;
+    const tax_gen_skill_t *skills;
+    const int *related;
+    const tax_gen_entry_t *entries;
+    const uint32_t *slots;        /* slot_mask + 1 */
+    const tax_prefix_t *prefixes; /* prefix_mask + 1 */
+    const uint32_t *cert_start;   /* n_cert_skills + 1 */
+    const int *cert_ids;          /* cert_start[n_cert_skills] */
+    size_t n_skills, n_entries, slot_mask, n_prefixes, prefix_mask, n_cert_skills;
+    size_t expect_keys, conflicts, unresolved;
+} tax_gen_t;
+
+/* The tables of data/taxonomy/ (generated/img_tax_tables.c). */
+extern const tax_gen_t img_tax_gen_builtin;
+/* A new taxonomy holding a copy of gen's tables (the strings and related
+ * ids stay in gen, which must be static). */
+img_tax_t *img_tax_from_gen(const tax_gen_t *gen);
+
 /* Trims ASCII spaces (and tabs, CR) from both ends of s[0..*len); returns the new start. */
 static inline const char *img_tax_trim(const char *s, size_t *len)
 {

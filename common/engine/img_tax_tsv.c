@@ -1,7 +1,8 @@
 /*
- * img_tax_tsv.c - the built-in taxonomy: parses the TSV of data/taxonomy/
- * (format in data/taxonomy/README.md), compiled into the binary as one
- * NUL-terminated blob (every *.tsv joined with "\n").
+ * img_tax_tsv.c - parses taxonomy TSV (the format of data/taxonomy/, see
+ * data/taxonomy/README.md). The built-in data goes through it at build time
+ * (tools/img_taxgen.c, every *.tsv joined with "\n"), tests and tools at run
+ * time.
  */
 #include "img_tax_int.h"
 
@@ -13,9 +14,6 @@
 
 #include "../util/img_log.h"
 #include "../util/img_utf8.h"
-
-extern const char img_tax_builtin_data[];
-extern const char img_tax_builtin_data_end[];
 
 #define TSV_COLUMNS 6
 
@@ -291,12 +289,4 @@ img_err_t img_tax_new_from_tsv(img_tax_t **taxp, const char *data, size_t len, c
     img_tax_index_certs(tax);
     *taxp = tax;
     return IMG_OK;
-}
-
-img_err_t img_tax_new_builtin(img_tax_t **taxp, char *errstr, size_t errstr_size)
-{
-    size_t len = (size_t)(img_tax_builtin_data_end - img_tax_builtin_data);
-    if (len && img_tax_builtin_data[len - 1] == '\0')
-        len--; /* the blob's terminator */
-    return img_tax_new_from_tsv(taxp, img_tax_builtin_data, len, errstr, errstr_size);
 }

@@ -65,6 +65,18 @@ size_t img_text_cp(const char *text, size_t len, size_t pos, uint32_t *cp)
     return n;
 }
 
+/* img_text_cp() with the common case inline: ASCII other than '\t' and '\r'
+ * maps to itself. */
+static inline size_t cp_at(const char *text, size_t len, size_t pos, uint32_t *cp)
+{
+    unsigned char c = (unsigned char)text[pos];
+    if (c < 0x80 && c != '\t' && c != '\r') {
+        *cp = c;
+        return 1;
+    }
+    return img_text_cp(text, len, pos, cp);
+}
+
 static bool is_space_cp(uint32_t cp)
 {
     return cp == ' ' || cp == '\f' || cp == '\v' || cp == 0xFEFF || cp == 0x200B;
@@ -77,7 +89,7 @@ static void scan_line(const char *t, size_t len, img_line_t *ln)
     unsigned indent = 0;
     uint32_t cp;
     while (p < e) {
-        size_t n = img_text_cp(t, len, p, &cp);
+        size_t n = cp_at(t, len, p, &cp);
         if (!is_space_cp(cp))
             break;
         indent += (t[p] == '\t') ? 4 : 1;
@@ -85,14 +97,14 @@ static void scan_line(const char *t, size_t len, img_line_t *ln)
     }
     ln->indent = indent;
     if (p < e) {
-        size_t n = img_text_cp(t, len, p, &cp);
+        size_t n = cp_at(t, len, p, &cp);
         bool marker = false;
         if (cp == '*' || cp == '-' || cp == '>' || cp == 'o') {
             /* A bullet glyph needs a space after it ("- item", "• item"), except
              * the unambiguous glyphs which may touch the text. */
             uint32_t next = 0;
             if (p + n < e)
-                img_text_cp(t, len, p + n, &next);
+                cp_at(t, len, p + n, &next);
             bool glyph = (unsigned char)t[p] >= 0x80;
             if (cp == 'o')
                 marker = next == ' ';
@@ -114,7 +126,7 @@ static void scan_line(const char *t, size_t len, img_line_t *ln)
             ln->bullet = true;
             p += n;
             while (p < e) {
-                size_t m = img_text_cp(t, len, p, &cp);
+                size_t m = cp_at(t, len, p, &cp);
                 if (!is_space_cp(cp))
                     break;
                 p += m;
@@ -126,7 +138,7 @@ static void scan_line(const char *t, size_t len, img_line_t *ln)
         size_t q = e - 1;
         while (q > p && ((unsigned char)t[q] & 0xC0) == 0x80)
             q--;
-        img_text_cp(t, len, q, &cp);
+        cp_at(t, len, q, &cp);
         if (!is_space_cp(cp))
             break;
         e = q;
@@ -145,8 +157,8 @@ img_err_t img_doc_init(img_doc_t *doc, const char *what, const char *text, size_
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
                            "%s: larger than the limit of %zu bytes", what, max_len);
     if (!img_utf8_valid(text, len, &bad))
-        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
-                           "%s: invalid UTF-8 at byte %zu", what, bad);
+        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: invalid UTF-8 at byte %zu",
+                           what, bad);
     if (memchr(text, '\0', len))
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
                            "%s: contains a NUL byte at byte %zu", what,
@@ -181,10 +193,22 @@ img_err_t img_doc_init(img_doc_t *doc, const char *what, const char *text, size_
     return IMG_OK;
 }
 
-static bool word_cp(uint32_t cp)
+/* ASCII letters and digits (isalnum() in the C locale). */
+static const unsigned char ALNUM[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+static inline bool word_cp(uint32_t cp)
 {
     if (cp < 0x80)
-        return isalnum((int)cp);
+        return ALNUM[cp];
     /* Letters of Latin-1 supplement and beyond, excluding our punctuation set. */
     return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD;
 }
@@ -199,7 +223,7 @@ size_t img_text_tokenize(const img_doc_t *doc, size_t start, size_t end, img_are
     size_t line = img_doc_line_at(doc, start);
     uint32_t cp, next;
     while (p < end) {
-        size_t n = img_text_cp(t, len, p, &cp);
+        size_t n = cp_at(t, len, p, &cp);
         if (cp == '\n' || is_space_cp(cp) || cp == ' ') {
             p += n;
             continue;
@@ -210,16 +234,33 @@ size_t img_text_tokenize(const img_doc_t *doc, size_t start, size_t end, img_are
         uint16_t flags = 0;
         bool lead_dot = false;
         if (cp == '.' && p + n < end) {
-            img_text_cp(t, len, p + n, &next);
+            cp_at(t, len, p + n, &next);
             if (next < 0x80 && isalpha((int)next) && (s == start || !word_cp(t[s - 1])))
                 lead_dot = true;
         }
         if (word_cp(cp) || lead_dot) {
             size_t q = p;
+            unsigned letters = 0, uppers = 0;
             if (lead_dot)
                 q += n;
             while (q < end) {
-                size_t m = img_text_cp(t, len, q, &cp);
+                unsigned char c = (unsigned char)t[q];
+                if (c < 0x80 && ALNUM[c]) {
+                    /* ASCII letters and digits, counted on the way (no other
+                     * byte of a token is an ASCII letter or digit). */
+                    if (c >= 'A') {
+                        bool up = c <= 'Z';
+                        if (!letters && up)
+                            flags |= IMG_TOK_UPPER;
+                        letters++;
+                        uppers += up;
+                    } else {
+                        flags |= IMG_TOK_DIGIT;
+                    }
+                    q++;
+                    continue;
+                }
+                size_t m = cp_at(t, len, q, &cp);
                 if (word_cp(cp)) {
                     if (cp >= 0x80)
                         flags |= IMG_TOK_NONASCII;
@@ -228,7 +269,7 @@ size_t img_text_tokenize(const img_doc_t *doc, size_t start, size_t end, img_are
                 }
                 if (cp == '.' || cp == '/' || cp == '-' || cp == '\'' || cp == '&' || cp == '_') {
                     if (q + m < end) {
-                        img_text_cp(t, len, q + m, &next);
+                        cp_at(t, len, q + m, &next);
                         if (word_cp(next)) {
                             q += m;
                             continue;
@@ -247,19 +288,6 @@ size_t img_text_tokenize(const img_doc_t *doc, size_t start, size_t end, img_are
                     break;
                 }
                 break;
-            }
-            int letters = 0, uppers = 0;
-            for (size_t i = s; i < q; i++) {
-                unsigned char c = (unsigned char)t[i];
-                if (isalpha(c)) {
-                    if (!letters && isupper(c))
-                        flags |= IMG_TOK_UPPER;
-                    letters++;
-                    if (isupper(c))
-                        uppers++;
-                } else if (isdigit(c)) {
-                    flags |= IMG_TOK_DIGIT;
-                }
             }
             if (letters || (flags & IMG_TOK_NONASCII))
                 flags |= IMG_TOK_ALPHA;
@@ -321,13 +349,34 @@ size_t img_doc_line_at(const img_doc_t *doc, size_t pos)
     return lo;
 }
 
-bool img_text_ieq(const char *text, size_t start, size_t end, const char *word)
+/* tolower() of the C locale, inline. */
+static inline unsigned char lower(unsigned char c)
+{
+    return (unsigned char)(c - 'A') < 26 ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* The rest of img_text_ieq(), out of line so that its fast path needs no frame. */
+#if defined(__GNUC__)
+#define TEXT_NOINLINE __attribute__((noinline))
+#else
+#define TEXT_NOINLINE
+#endif
+static TEXT_NOINLINE bool ieq_all(const char *text, size_t start, size_t end, const char *word)
 {
     size_t n = strlen(word);
     if (end - start != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)text[start + i]) != tolower((unsigned char)word[i]))
+        if (lower((unsigned char)text[start + i]) != lower((unsigned char)word[i]))
             return false;
     return true;
+}
+
+bool img_text_ieq(const char *text, size_t start, size_t end, const char *word)
+{
+    /* Most calls compare against words that differ at once: the first byte
+     * decides them without measuring the word (and without a stack frame). */
+    if (start < end && lower((unsigned char)text[start]) != lower((unsigned char)word[0]))
+        return false;
+    return ieq_all(text, start, end, word);
 }

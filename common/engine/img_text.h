@@ -21,10 +21,10 @@
 
 typedef struct img_line {
     size_t raw_start, raw_end; /* the whole line without its terminator */
-    size_t start, end;         /* content: leading space and bullet glyph removed, trailing space trimmed */
-    unsigned indent;           /* leading columns (tab = 4) */
-    bool bullet;               /* started with •, ▪, ◦, ‣, ·, -, *, –, —, >, or "1." / "a)" */
-    bool blank;                /* content is empty */
+    size_t start, end; /* content: leading space and bullet glyph removed, trailing space trimmed */
+    unsigned indent;   /* leading columns (tab = 4) */
+    bool bullet;       /* started with •, ▪, ◦, ‣, ·, -, *, –, —, >, or "1." / "a)" */
+    bool blank;        /* content is empty */
 } img_line_t;
 
 typedef struct img_doc {

@@ -227,6 +227,11 @@ static void next_provider(img_llm_job_t *job)
 
 static void enter_provider(img_llm_job_t *job)
 {
+    if (!job->call.schema || !job->call.schema_name || !*job->call.schema_name) {
+        add_failure(job, "offline", 0, NULL, 0.0, "call without a schema");
+        finish(job, NULL);
+        return;
+    }
     for (;;) {
         const char *name = job->call.chain ? job->call.chain[job->chain_pos] : NULL;
         if (!name || !strcmp(name, "offline")) {
@@ -401,6 +406,35 @@ static void read_error(img_llm_job_t *job, long status, char *type, size_t type_
     json_object_put(root);
 }
 
+/* Adds an attempt's billed tokens and cost to the provider's meter. */
+static double meter(img_llm_job_t *job, const img_llm_tokens_t *t)
+{
+    double cost = attempt_cost(job, t);
+    job->prov_tokens.input += t->input;
+    job->prov_tokens.cached += t->cached;
+    job->prov_tokens.cache_write += t->cache_write;
+    job->prov_tokens.output += t->output;
+    job->prov_cost += cost;
+    return cost;
+}
+
+/* Usage reported in an error reply the provider bills (img_llm_failure_billed). */
+static void bill_error(img_llm_job_t *job, img_llm_tokens_t *t, double *cost)
+{
+    char perr[64];
+    json_object *root = img_llm_json_parse(job->resp.data, job->resp.len, perr, sizeof(perr));
+    if (!root)
+        return;
+    img_llm_reply_t r;
+    memset(&r, 0, sizeof(r));
+    job->prov->api->parse(root, job, &r);
+    json_object_put(root);
+    json_object_put(r.output);
+    free(r.text);
+    *t = r.tokens;
+    *cost = meter(job, t);
+}
+
 void img_llm_job_on_done(img_llm_job_t *job, CURLcode rc)
 {
     img_llm_prov_t *prov = job->prov;
@@ -429,7 +463,11 @@ void img_llm_job_on_done(img_llm_job_t *job, CURLcode rc)
         char type[64], line[160];
         read_error(job, status, type, sizeof(type), line, sizeof(line));
         img_llm_breaker_failure(&prov->breaker, now);
-        add_failure(job, prov->conf.name, (int)status, NULL, 0.0, "%s", line);
+        img_llm_tokens_t billed = {0, 0, 0, 0};
+        double bcost = 0.0;
+        if (img_llm_failure_billed((int)status)) /* none today: the one place to change */
+            bill_error(job, &billed, &bcost);
+        add_failure(job, prov->conf.name, (int)status, &billed, bcost, "%s", line);
         img_log_warn(&ctx, "llm_failure", "provider %s status %ld error \"%s\" request_id %s",
                      prov->conf.name, status, line, job->h_request_id);
         img_llm_failure_info_t fi = {(int)status,
@@ -464,13 +502,7 @@ void img_llm_job_on_done(img_llm_job_t *job, CURLcode rc)
     }
     img_llm_breaker_success(&prov->breaker);
 
-    /* Billed, whatever the output is worth. */
-    double cost = attempt_cost(job, &r.tokens);
-    job->prov_tokens.input += r.tokens.input;
-    job->prov_tokens.cached += r.tokens.cached;
-    job->prov_tokens.cache_write += r.tokens.cache_write;
-    job->prov_tokens.output += r.tokens.output;
-    job->prov_cost += cost;
+    double cost = meter(job, &r.tokens); /* billed, whatever the output is worth */
 
     if (r.kind == IMG_LLM_REPLY_OK && !json_object_is_type(r.output, json_type_object)) {
         r.kind = IMG_LLM_REPLY_INVALID;

@@ -21,11 +21,11 @@ typedef enum img_llm_breaker_state {
 
 typedef struct img_llm_breaker {
     img_llm_breaker_state_t state;
-    int failures;     /* consecutive */
-    int threshold;    /* failures that open it (>= 1) */
+    int failures;  /* consecutive */
+    int threshold; /* failures that open it (>= 1) */
     int64_t cooldown_ms;
     int64_t opened_at;
-    bool probe_out;   /* half-open: the probe is in flight */
+    bool probe_out; /* half-open: the probe is in flight */
 } img_llm_breaker_t;
 
 void img_llm_breaker_init(img_llm_breaker_t *b, int threshold, int64_t cooldown_ms);

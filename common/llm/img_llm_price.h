@@ -23,9 +23,9 @@ typedef struct img_llm_price {
 
 /* Tokens as the provider reported them, in the provider-neutral form. */
 typedef struct img_llm_tokens {
-    long input;          /* all input tokens, cache reads and writes included */
-    long cached;         /* input tokens read from the cache */
-    long cache_write;    /* input tokens written to the cache (Anthropic) */
+    long input;       /* all input tokens, cache reads and writes included */
+    long cached;      /* input tokens read from the cache */
+    long cache_write; /* input tokens written to the cache (Anthropic) */
     long output;
 } img_llm_tokens_t;
 

@@ -102,7 +102,10 @@ static const img_conf_entry_t entries[] = {
      "Replication factor of topics created by `imaginator topics ensure`; -1: the broker's "
      "default."},
     {"worker.id", IMG_CONF_STR, OFF(worker_id), 0, 0, NULL, "IMAGINATOR_WORKER_ID", 0,
-     "This worker's name as lease owner and Kafka client.id; unset: host-pid."},
+     "This worker's name as lease owner and Kafka client.id, unique among live workers; keep "
+     "it stable across restarts (e.g. the systemd instance) so a restarted worker takes its "
+     "own unfinished requests back at once instead of waiting for their leases; unset: "
+     "host-pid."},
     {"worker.instance_id", IMG_CONF_STR, OFF(worker_instance_id), 0, 0, NULL,
      "IMAGINATOR_INSTANCE_ID", 0,
      "Static group membership (group.instance.id): a restart within the session timeout "
@@ -329,7 +332,9 @@ img_err_t img_config_llm_plan(const img_config_t *cfg, const char *chain_source,
     for (int st = 0; st < 3; st++) {
         const char *text = cfg->llm_stage_providers[st];
         const char *lab = global_label;
-        if (text) {
+        while (text && isspace((unsigned char)*text))
+            text++;
+        if (text && *text) { /* empty, as --dump-config writes it: unset */
             snprintf(label[st], sizeof(label[st]), "llm.%s.providers", stage_names[st]);
             lab = label[st];
         } else {

@@ -4,14 +4,14 @@
 
 #include "util/img_utf8.h"
 
-img_err_t img_inputs_parse_json(const char *what, const char *text, size_t len,
-                                json_object **out, char *errstr, size_t errstr_size)
+img_err_t img_inputs_parse_json(const char *what, const char *text, size_t len, json_object **out,
+                                char *errstr, size_t errstr_size)
 {
     *out = NULL;
     size_t bad;
     if (!img_utf8_valid(text, len, &bad))
-        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
-                           "%s: invalid UTF-8 at byte %zu", what, bad);
+        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: invalid UTF-8 at byte %zu",
+                           what, bad);
     if (len > (size_t)INT32_MAX)
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: too large", what);
     json_tokener *tok = json_tokener_new();
@@ -83,8 +83,7 @@ img_err_t img_inputs_skills(const char *what, json_object *obj, img_arena_t *are
                                "%s: skills[%zu] is not an object", what, i);
         if (!json_object_object_get_ex(it, "skill", &name))
             json_object_object_get_ex(it, "name", &name);
-        if (!name || !json_object_is_type(name, json_type_string) ||
-            !*json_object_get_string(name))
+        if (!name || !json_object_is_type(name, json_type_string) || !*json_object_get_string(name))
             return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
                                "%s: skills[%zu] has no \"skill\" (or \"name\") string", what, i);
         double c = 1.0;
@@ -143,8 +142,7 @@ img_err_t img_inputs_insights(const char *what, json_object *obj, img_arena_t *a
     out->source = "input";
     out->market_alignment = -1;
     if (!json_object_is_type(obj, json_type_object))
-        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: expected an object",
-                           what);
+        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: expected an object", what);
     json_object *v = NULL, *ins = NULL, *arr;
     if (json_object_object_get_ex(obj, "domain", &v) && json_object_is_type(v, json_type_string))
         out->domain = img_arena_strdup(arena, json_object_get_string(v));

@@ -21,8 +21,8 @@
 /* Parses JSON text; on a syntax error returns IMG_ERR_PERMANENT with
  * "<what>: malformed JSON at line L, column C: <reason>". The caller frees
  * *out with json_object_put(). */
-img_err_t img_inputs_parse_json(const char *what, const char *text, size_t len,
-                                json_object **out, char *errstr, size_t errstr_size) IMG_WUR;
+img_err_t img_inputs_parse_json(const char *what, const char *text, size_t len, json_object **out,
+                                char *errstr, size_t errstr_size) IMG_WUR;
 
 /* Reads skills from the extracted_skills format into an arena array. */
 img_err_t img_inputs_skills(const char *what, json_object *obj, img_arena_t *arena,

@@ -43,6 +43,8 @@ static double now_ms(void)
 static bool uses_llm(const img_pipeline_t *p, int stage)
 {
     const char *const *chain = p->conf.chain[stage];
+    if (stage == IMG_STAGE_CRITICISM && p->a->suggestions.n == 0)
+        return false; /* nothing to review: no call to pay for */
     return p->conf.llm[stage] && chain && chain[0] && strcmp(chain[0], "offline") != 0;
 }
 

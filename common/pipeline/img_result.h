@@ -2,7 +2,8 @@
  * img_result.h - the result document (imaginator.result.v1) and its usage metering.
  *
  * Ownership: img_result_build() returns a new json_object the caller releases
- * with json_object_put(); the analysis and usage are borrowed for the call.
+ * with json_object_put(); img_result_render() a string the caller frees; the
+ * analysis and usage are borrowed for the call.
  */
 #ifndef IMG_RESULT_H
 #define IMG_RESULT_H
@@ -10,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "engine/img_model.h"
+#include "util/img_buf.h"
 
 #define IMG_RESULT_SCHEMA "imaginator.result.v1"
 
@@ -39,7 +41,18 @@ typedef struct img_usage {
 void img_usage_offline(img_usage_t *usage, img_arena_t *arena, const char *stage,
                        double latency_ms);
 
-/* Builds the succeeded result document. request_id may be NULL (JSON null). */
+/* Appends the succeeded result document, serialised, to out: byte for byte
+ * img_result_to_string(img_result_build(...), pretty), written directly
+ * (no json-c tree; see util/img_jw.h). request_id may be NULL (JSON null).
+ * analysis, usage (may be NULL) and request_id are borrowed for the call. */
+void img_result_write(img_buf_t *out, const img_analysis_t *analysis, const img_usage_t *usage,
+                      const char *request_id, int pretty);
+/* img_result_write() into a new malloc'd string the caller frees. */
+char *img_result_render(const img_analysis_t *analysis, const img_usage_t *usage,
+                        const char *request_id, int pretty);
+
+/* Builds the succeeded result document as a json-c tree (parsed from
+ * img_result_write()'s compact text). request_id may be NULL (JSON null). */
 json_object *img_result_build(const img_analysis_t *analysis, const img_usage_t *usage,
                               const char *request_id);
 

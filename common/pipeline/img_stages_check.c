@@ -241,6 +241,11 @@ static img_err_t check_generation(const img_analysis_t *a, json_object *out, cha
             (err = len_ok(s, "effort", 0, 100, path, errstr, errstr_size)) != IMG_OK ||
             (err = len_ok(s, "source_bullet", 0, 2000, path, errstr, errstr_size)) != IMG_OK)
             return err;
+        const char *title = get_str(s, "title");
+        while (title && (*title == ' ' || *title == '\t' || *title == '\n' || *title == '\r'))
+            title++;
+        if (title && !*title)
+            return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s.title: blank", path);
         json_object_object_get_ex(s, "closes", &closes);
         size_t nc = json_object_array_length(closes);
         if (nc == 0 && a->job.requirements.n)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "img_stages_int.h"
+#include "util/img_utf8.h"
 
 /* ---- writing ---- */
 
@@ -152,6 +153,81 @@ static json_object *get(json_object *o, const char *key)
     return v;
 }
 
+/* Length of an array; 0 for anything else (json-c asserts on a non-array). */
+static size_t alen(json_object *arr)
+{
+    return json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+static bool null_or(json_object *v, json_type type)
+{
+    return !v || json_object_is_type(v, type);
+}
+
+static bool strings_ok(json_object *arr)
+{
+    if (!null_or(arr, json_type_array))
+        return false;
+    for (size_t i = 0; i < alen(arr); i++)
+        if (!json_object_is_type(json_object_array_get_idx(arr, i), json_type_string))
+            return false;
+    return true;
+}
+
+static bool utf8_ok(json_object *v, int depth)
+{
+    if (depth > 64)
+        return false;
+    if (json_object_is_type(v, json_type_string))
+        return img_utf8_valid(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+                              NULL);
+    if (json_object_is_type(v, json_type_array)) {
+        for (size_t i = 0; i < alen(v); i++)
+            if (!utf8_ok(json_object_array_get_idx(v, i), depth + 1))
+                return false;
+    } else if (json_object_is_type(v, json_type_object)) {
+        json_object_object_foreach(v, key, val)
+        {
+            if (!img_utf8_valid(key, strlen(key), NULL) || !utf8_ok(val, depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* A stage output comes back from storage: before reading it, check that every
+ * member the restore reads has its type (absent or null allowed where the
+ * writer may leave it so) and every string is UTF-8. NULL when it does. */
+static const char *shape_error(img_stage_t stage, json_object *doc)
+{
+    static const char *const lists[] = {"priorities", "strengths", "gaps", "recommendations",
+                                        "market_trends"};
+    json_object *out = get(doc, "output"), *fl = get(doc, "failures");
+    if (!null_or(fl, json_type_array))
+        return "failures is not an array";
+    for (size_t i = 0; i < alen(fl); i++)
+        if (!json_object_is_type(json_object_array_get_idx(fl, i), json_type_object))
+            return "failures holds a non-object";
+    if (stage == IMG_STAGE_ANALYSIS) {
+        json_object *io = get(out, "insights");
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+            if (!strings_ok(get(io, lists[i])))
+                return "an insights list is not an array of strings";
+    } else {
+        json_object *arr = get(out, "suggestions");
+        for (size_t i = 0; i < alen(arr); i++) {
+            json_object *o = json_object_array_get_idx(arr, i);
+            if (!json_object_is_type(o, json_type_object) || !strings_ok(get(o, "closes")) ||
+                !null_or(get(o, "source"), json_type_object) ||
+                !null_or(get(o, "critique"), json_type_object))
+                return "a suggestion is malformed";
+        }
+    }
+    if (!utf8_ok(doc, 0))
+        return "invalid UTF-8 or nesting too deep";
+    return NULL;
+}
+
 /* A string member copied into the arena; NULL when absent or null. */
 static const char *astr(img_arena_t *ar, json_object *o, const char *key)
 {
@@ -165,7 +241,7 @@ static const char *astr(img_arena_t *ar, json_object *o, const char *key)
     do {                                                                                           \
         json_object *arr_ = (arr);                                                                 \
         (vec)->n = 0;                                                                              \
-        for (size_t i_ = 0; i_ < json_object_array_length(arr_); i_++)                             \
+        for (size_t i_ = 0; i_ < alen(arr_); i_++)                                                 \
             *IMG_VEC_PUSH((ar), (vec)) = img_arena_strdup(                                         \
                 (ar), json_object_get_string(json_object_array_get_idx(arr_, i_)));                \
     } while (0)
@@ -206,7 +282,7 @@ static img_err_t restore_suggestions(img_analysis_t *a, json_object *out, bool c
     if (!json_object_is_type(arr, json_type_array))
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "output.suggestions is missing");
     a->suggestions.n = 0;
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+    for (size_t i = 0; i < alen(arr); i++) {
         json_object *o = json_object_array_get_idx(arr, i), *cl = get(o, "closes");
         img_suggestion_t *s = IMG_VEC_PUSH(ar, &a->suggestions);
         const char *id = json_object_get_string(get(o, "id"));
@@ -221,7 +297,10 @@ static img_err_t restore_suggestions(img_analysis_t *a, json_object *out, bool c
         s->title = astr(ar, o, "title");
         s->detail = astr(ar, o, "detail");
         s->effort = astr(ar, o, "effort");
-        for (size_t k = 0; k < json_object_array_length(cl); k++) {
+        if (!s->title || !s->detail)
+            return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
+                               "output.suggestions[%zu]: title or detail is not a string", i);
+        for (size_t k = 0; k < alen(cl); k++) {
             const char *rid = json_object_get_string(json_object_array_get_idx(cl, k));
             int r = img_stages_req_index(a, rid);
             if (r < 0)
@@ -278,6 +357,10 @@ img_err_t img_stage_restore(img_stage_t stage, img_analysis_t *a, img_usage_t *u
     if (!json_object_is_type(u, json_type_object) || !json_object_is_type(out, json_type_object))
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size,
                            "%s stage output without usage or output", img_stage_name(stage));
+    const char *bad = shape_error(stage, doc);
+    if (bad)
+        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s stage output: %s",
+                           img_stage_name(stage), bad);
     img_err_t err =
         stage == IMG_STAGE_ANALYSIS
             ? restore_analysis(a, out, errstr, errstr_size)
@@ -300,7 +383,7 @@ img_err_t img_stage_restore(img_stage_t stage, img_analysis_t *a, img_usage_t *u
     su->request_id = json_object_is_type(get(u, "request_id"), json_type_string)
                          ? img_arena_strdup(ar, json_object_get_string(get(u, "request_id")))
                          : NULL;
-    for (size_t i = 0; i < json_object_array_length(fl); i++) {
+    for (size_t i = 0; i < alen(fl); i++) {
         json_object *f = json_object_array_get_idx(fl, i);
         img_usage_failure_t *uf = IMG_VEC_PUSH(ar, &usage->failures);
         uf->stage = img_stage_name(stage);

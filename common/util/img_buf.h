@@ -16,7 +16,10 @@ typedef struct img_buf {
     size_t len, cap;
 } img_buf_t;
 
-#define IMG_BUF_INIT {NULL, 0, 0}
+#define IMG_BUF_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void img_buf_reserve(img_buf_t *buf, size_t extra);
 void img_buf_append(img_buf_t *buf, const void *data, size_t len);

@@ -53,11 +53,11 @@ static int parse_scaled(const char *s, const char *const *units, const double *s
 static img_err_t set_entry(const img_conf_entry_t *e, void *cfg, const char *value, char *errstr,
                            size_t errstr_size)
 {
-    static const char *const size_units[] = {"k", "kib", "kb", "m", "mib", "mb", "g", "gib", "gb",
-                                              "b", NULL};
-    static const double size_scales[] = {1024.0,    1024.0,    1024.0, 1048576.0, 1048576.0,
-                                         1048576.0, 1073741824.0, 1073741824.0, 1073741824.0,
-                                         1.0};
+    static const char *const size_units[] = {"k", "kib", "kb", "m", "mib", "mb",
+                                             "g", "gib", "gb", "b", NULL};
+    static const double size_scales[] = {1024.0,       1024.0,    1024.0,       1048576.0,
+                                         1048576.0,    1048576.0, 1073741824.0, 1073741824.0,
+                                         1073741824.0, 1.0};
     static const char *const ms_units[] = {"ms", "s", "m", "h", NULL};
     static const double ms_scales[] = {1.0, 1000.0, 60000.0, 3600000.0};
     double v = 0;
@@ -97,8 +97,8 @@ static img_err_t set_entry(const img_conf_entry_t *e, void *cfg, const char *val
     if (!ok)
         return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: \"%s\" is not a valid %s",
                            e->key, value,
-                           e->type == IMG_CONF_SIZE ? "size"
-                           : e->type == IMG_CONF_MS ? "duration"
+                           e->type == IMG_CONF_SIZE  ? "size"
+                           : e->type == IMG_CONF_MS  ? "duration"
                            : e->type == IMG_CONF_INT ? "integer"
                                                      : "number");
     if (e->min != e->max && (v < e->min || v > e->max))
@@ -162,8 +162,7 @@ img_err_t img_conf_load_file(const img_conf_table_t *t, void *cfg, const char *p
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: %s", path,
-                           strerror(errno));
+        return img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s: %s", path, strerror(errno));
     char line[4096], why[512];
     int lineno = 0;
     img_err_t err = IMG_OK;
@@ -186,8 +185,8 @@ img_err_t img_conf_load_file(const img_conf_table_t *t, void *cfg, const char *p
             val++;
         }
         if (img_conf_set(t, cfg, key, val, why, sizeof(why)) != IMG_OK) {
-            err = img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s:%d: %s", path, lineno,
-                              why);
+            err =
+                img_err_set(IMG_ERR_PERMANENT, errstr, errstr_size, "%s:%d: %s", path, lineno, why);
             break;
         }
     }

@@ -26,14 +26,14 @@ typedef enum img_conf_type {
 } img_conf_type_t;
 
 typedef struct img_conf_entry {
-    const char *key;  /* "engine.max_document_bytes" */
+    const char *key; /* "engine.max_document_bytes" */
     img_conf_type_t type;
-    size_t offset;    /* offsetof(struct, field) */
-    double min, max;  /* bounds for numbers (ignored when min == max) */
-    const char *def;  /* default as it would be written in a file; NULL = unset */
-    const char *env;  /* environment variable that overrides it, or NULL */
-    int secret;       /* 1: never printed by dump */
-    const char *doc;  /* one sentence */
+    size_t offset;   /* offsetof(struct, field) */
+    double min, max; /* bounds for numbers (ignored when min == max) */
+    const char *def; /* default as it would be written in a file; NULL = unset */
+    const char *env; /* environment variable that overrides it, or NULL */
+    int secret;      /* 1: never printed by dump */
+    const char *doc; /* one sentence */
 } img_conf_entry_t;
 
 /* Called for keys under a pass-through prefix (e.g. "kafka."); return IMG_OK to accept. */
@@ -55,8 +55,8 @@ img_err_t img_conf_defaults(const img_conf_table_t *t, void *cfg, char *errstr,
 img_err_t img_conf_set(const img_conf_table_t *t, void *cfg, const char *key, const char *value,
                        char *errstr, size_t errstr_size) IMG_WUR;
 /* Reads a `key = value` file (# comments, blank lines); errors say `path:line: reason`. */
-img_err_t img_conf_load_file(const img_conf_table_t *t, void *cfg, const char *path,
-                             char *errstr, size_t errstr_size) IMG_WUR;
+img_err_t img_conf_load_file(const img_conf_table_t *t, void *cfg, const char *path, char *errstr,
+                             size_t errstr_size) IMG_WUR;
 /* Applies every entry's environment variable that is set and non-empty. */
 img_err_t img_conf_load_env(const img_conf_table_t *t, void *cfg, char *errstr,
                             size_t errstr_size) IMG_WUR;

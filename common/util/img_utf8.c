@@ -1,5 +1,8 @@
 #include "img_utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 static size_t seq_len(const unsigned char *p, size_t avail, uint32_t *cp)
 {
     unsigned char c = p[0];
@@ -44,6 +47,12 @@ bool img_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     while (i < len) {
         if (p[i] < 0x80) {
             i++;
+            /* Skip plain ASCII eight bytes at a time. */
+            for (uint64_t w; i + 8 <= len; i += 8) {
+                memcpy(&w, p + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+            }
             continue;
         }
         uint32_t cp;

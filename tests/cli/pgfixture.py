@@ -9,9 +9,11 @@
 
 As root, initdb and the server run as the `postgres` OS user through runuser,
 as scripts/stack.sh does. The socket goes to /tmp, TCP to 127.0.0.1 only, with
-fsync off. Set PG_BINDIR to pick the binaries; pg_available() says whether any
-were found (tests skip with exit code 77 otherwise).
+fsync off (commits survive kill(), not an OS crash). Set PG_BINDIR to pick the
+binaries; pg_available() says whether any were found (tests skip with exit
+code 77 otherwise).
 """
+import atexit
 import glob
 import os
 import pwd
@@ -84,6 +86,7 @@ class PgServer:
             pw = pwd.getpwnam("postgres")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         os.chmod(self.dir, 0o700)
+        atexit.register(self.destroy)  # no server left behind by a test that died early
 
     def _bin(self, name, *args, check=True, timeout=120):
         cmd = self.as_user + [os.path.join(self.bindir, name), *args]
@@ -109,9 +112,10 @@ class PgServer:
             first = True
         else:
             first = False
-        opts = "-p %d -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off " \
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200" % self.port
-        for attempt in range(50):
+        opts = ("-p %d -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c full_page_writes=off "
+                "-c max_connections=200" % self.port)
+        for _ in range(50):
             p = self._bin("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", opts,
                           "start", check=False)
             if p.returncode == 0:
@@ -185,6 +189,9 @@ class PgServer:
         return p.stdout.strip()
 
     def destroy(self):
+        """Stops the server and removes its directory; safe to call twice."""
+        if not os.path.isdir(self.dir):
+            return
         try:
             self.stop()
             if self.running():

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-from clitest import BINARY, main, run
+from clitest import BINARY, SOURCE, main, run
 from pgfixture import PgServer, free_port, pg_available
 
 EX_USAGE, EX_NOINPUT, EX_UNAVAILABLE, EX_CONFIG = 64, 66, 69, 78
@@ -56,9 +56,8 @@ class Database(unittest.TestCase):
         self.assertIn("schema up to date", out2)
         versions = self.pg.psql("SELECT version FROM schema_migrations ORDER BY version")
         self.assertEqual(versions.split("\n")[0], "1")
-        sql_files = sorted(f for f in os.listdir(os.path.join(os.environ.get(
-            "IMG_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")), "migrations"))
-            if f.endswith(".sql"))
+        sql_files = [f for f in os.listdir(os.path.join(SOURCE, "migrations"))
+                     if f.endswith(".sql")]
         self.assertEqual(len(versions.split("\n")), len(sql_files))
         cols = self.pg.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) "
                             "FROM information_schema.columns WHERE table_name = 'analysis_results'")
@@ -199,7 +198,8 @@ class Database(unittest.TestCase):
                             "FROM schema_migrations", database="fromdir")
         self.assertEqual(rows, "1:one,2:two")
         # the failed migration left nothing behind
-        self.assertEqual(self.pg.psql("SELECT to_regclass('three') IS NULL", database="fromdir"), "t")
+        self.assertEqual(self.pg.psql("SELECT to_regclass('three') IS NULL",
+                                      database="fromdir"), "t")
 
     def test_6_usage_errors(self):
         rc, out, err = self.db("status", "x", "--pretty")

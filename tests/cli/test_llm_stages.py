@@ -357,6 +357,22 @@ class LlmStages(unittest.TestCase):
                 self.assertIn("<suggestions>", user)
                 self.assertIn("Introduced CI/CD with GitHub Actions and Docker", user)
 
+    def test_per_stage_models_are_priced_by_their_model(self):
+        self.fake.script(anthropic=[ok(ANALYSIS_OUT), ok(self.good_generation()),
+                                    ok(critique_all(4))])
+        conf = ("llm.generation.models = anthropic=claude-sonnet-4-5\n"
+                "llm.generation.max_tokens = 3000\n")
+        rc, out, err = self.analyze(config=conf)
+        self.assertEqual(rc, 0, err)
+        doc = json.loads(out)
+        self.assertEqual([s["model"] for s in doc["usage"]["stages"]],
+                         ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"])
+        recs = self.fake.requests()
+        self.assertEqual([r["body"]["model"] for r in recs],
+                         ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"])
+        self.assertEqual(recs[1]["body"]["max_tokens"], 3000)
+        self.assertMetering(doc, recs)
+
     def test_anthropic_overloaded_then_ok(self):
         self.fake.script(anthropic=[{"kind": "overloaded", "headers": {"retry-after-ms": "20"}},
                                     ok(ANALYSIS_OUT), ok(self.good_generation()),

@@ -1,23 +1,21 @@
-/* Fuzzes the JSON inputs: --skills-json and --insights-json (and the same
- * fields inside Kafka requests), through the strict parser and both readers. */
+/* libFuzzer target: the bytes as --skills-json / --insights-json text (fuzz_entry.h). */
 #include <stdint.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "pipeline/img_inputs.h"
+#include "fuzz_entry.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *dir = getenv("IMG_SOURCE_DIR");
+    if (fuzz_entry_init(dir ? dir : FUZZ_SOURCE_DIR) != 0)
+        abort();
+    return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char err[256];
-    json_object *obj = NULL;
-    if (img_inputs_parse_json("fuzz", (const char *)data, size, &obj, err, sizeof(err)) != IMG_OK)
-        return 0;
-    img_arena_t *arena = img_arena_new(4096);
-    img_input_skill_t *skills;
-    size_t n;
-    img_insights_t ins;
-    (void)img_inputs_skills("fuzz", obj, arena, &skills, &n, err, sizeof(err));
-    (void)img_inputs_insights("fuzz", obj, arena, &ins, err, sizeof(err));
-    json_object_put(obj);
-    img_arena_destroy(arena);
+    fuzz_entry_inputs(data, size);
     return 0;
 }

@@ -1,16 +1,21 @@
-/* Fuzzes the job-ad side: arbitrary bytes as the job ad, a fixed resume. */
+/* libFuzzer target: the bytes as the job ad against the sample resume (fuzz_entry.h). */
 #include <stdint.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "fuzz_common.h"
+#include "fuzz_entry.h"
 
-static const char resume[] =
-    "Jane Roe\nEXPERIENCE\nSoftware Engineer at Acme Corp (2019 - Present)\n"
-    "- Built REST APIs in Python and Go, cutting latency by 30%\n- Mentored two interns\n"
-    "SKILLS\nPython, Go, Docker, PostgreSQL, C, R\n";
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *dir = getenv("IMG_SOURCE_DIR");
+    if (fuzz_entry_init(dir ? dir : FUZZ_SOURCE_DIR) != 0)
+        abort();
+    return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_pipeline(resume, sizeof(resume) - 1, (const char *)data, size);
+    fuzz_entry_job(data, size);
     return 0;
 }

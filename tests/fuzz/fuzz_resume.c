@@ -1,14 +1,21 @@
-/* Fuzzes the resume side: arbitrary bytes as the resume, a fixed job ad. */
+/* libFuzzer target: the bytes as the resume against the sample job ad (fuzz_entry.h). */
 #include <stdint.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "fuzz_common.h"
+#include "fuzz_entry.h"
 
-static const char job[] = "Backend Engineer\nRequirements:\n- 3+ years of Python or Go\n"
-                          "- Docker, Kubernetes\nNice to have:\n- AWS is a plus\n";
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *dir = getenv("IMG_SOURCE_DIR");
+    if (fuzz_entry_init(dir ? dir : FUZZ_SOURCE_DIR) != 0)
+        abort();
+    return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_pipeline((const char *)data, size, job, sizeof(job) - 1);
+    fuzz_entry_resume(data, size);
     return 0;
 }

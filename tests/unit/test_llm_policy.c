@@ -118,9 +118,8 @@ static void test_prices(void **state)
     assert_true(isnan(img_llm_cost(p, "openai", "mystery-model", &t)));
     img_llm_prices_destroy(p);
 
-    assert_int_not_equal(img_llm_prices_new(&p, "openai\tgpt\t1\tx\t\t2\t2025-01-01\n", err,
-                                            sizeof(err)),
-                         IMG_OK);
+    assert_int_not_equal(
+        img_llm_prices_new(&p, "openai\tgpt\t1\tx\t\t2\t2025-01-01\n", err, sizeof(err)), IMG_OK);
     assert_non_null(strstr(err, "line 1"));
 }
 

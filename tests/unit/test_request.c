@@ -15,7 +15,8 @@
 
 static const img_request_limits_t lim = {4096, 1024};
 
-#define BASE "\"request_id\":\"r-1\",\"resume_text\":\"Jane Doe\\nPython developer\",\"job_ad\":\"Python\""
+#define BASE                                                                                       \
+    "\"request_id\":\"r-1\",\"resume_text\":\"Jane Doe\\nPython developer\",\"job_ad\":\"Python\""
 
 static img_request_reason_t parse(img_request_t *r, const char *json, char *err, size_t n)
 {
@@ -123,7 +124,8 @@ static void test_json_string_forms(void **state)
     char err[256];
     const char *obj = "{" BASE ",\"extracted_skills\":{\"skills\":[{\"skill\":\"python\"}]}}";
     const char *str =
-        "{" BASE ",\"extracted_skills_json\":\"{\\\"skills\\\":[{\\\"skill\\\":\\\"python\\\"}]}\"}";
+        "{" BASE
+        ",\"extracted_skills_json\":\"{\\\"skills\\\":[{\\\"skill\\\":\\\"python\\\"}]}\"}";
     assert_int_equal(parse(&a, obj, err, sizeof(err)), IMG_REQ_OK);
     assert_int_equal(parse(&b, str, err, sizeof(err)), IMG_REQ_OK);
     assert_true(json_object_is_type(b.skills, json_type_object));
@@ -253,7 +255,8 @@ static void test_schema_violations(void **state)
         {"{" BASE ",\"confidence_threshold\":\"0.8\"}", "confidence_threshold"},
         {"{" BASE ",\"options\":[]}", "options: expected an object"},
         {"{" BASE ",\"options\":{\"speed\":1}}", "options: unknown field \"speed\""},
-        {"{" BASE ",\"options\":{\"providers\":\"openai\"}}", "options.providers: expected an array"},
+        {"{" BASE ",\"options\":{\"providers\":\"openai\"}}",
+         "options.providers: expected an array"},
         {"{" BASE ",\"options\":{\"providers\":[]}}", "options.providers: 0 items"},
         {"{" BASE ",\"options\":{\"providers\":[\"gemini\"]}}", "options.providers[0]: not one of"},
         {"{" BASE ",\"options\":{\"providers\":[\"openai\",\"openai\"]}}", "named twice"},
@@ -281,8 +284,8 @@ static void test_poison(void **state)
     /* Not JSON. */
     assert_false(expect_fail("", IMG_REQ_INVALID_JSON, "empty"));
     assert_false(expect_fail("hello", IMG_REQ_INVALID_JSON, "malformed JSON at line 1"));
-    assert_false(expect_fail("{\"request_id\":\"r-1\",", IMG_REQ_INVALID_JSON,
-                             "unexpected end of input"));
+    assert_false(
+        expect_fail("{\"request_id\":\"r-1\",", IMG_REQ_INVALID_JSON, "unexpected end of input"));
     assert_false(expect_fail("{\"a\":1} {\"b\":2}", IMG_REQ_INVALID_JSON, "malformed JSON"));
     /* Invalid UTF-8, the id still recovered for the rejected row. */
     assert_true(expect_fail("{\"request_id\":\"r-9\",\"resume_text\":\"caf\xe9\",\"job_ad\":\"b\"}",
@@ -337,13 +340,14 @@ static void test_bearer(void **state)
 {
     (void)state;
     char key[300];
-    const char *ok[] = {"Bearer img_abc", "bearer img_abc", "BEARER  img_abc ", " Bearer\timg_abc\r\n"};
+    const char *ok[] = {"Bearer img_abc", "bearer img_abc", "BEARER  img_abc ",
+                        " Bearer\timg_abc\r\n"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         assert_true(img_request_bearer(ok[i], strlen(ok[i]), key, sizeof(key)));
         assert_string_equal(key, "img_abc");
     }
-    const char *bad[] = {"", "Bearer", "Bearer ", "Basic img_abc", "img_abc", "Bearerimg_abc",
-                         "Bearer img abc", "Bearer img\x01"};
+    const char *bad[] = {"",        "Bearer",        "Bearer ",        "Basic img_abc",
+                         "img_abc", "Bearerimg_abc", "Bearer img abc", "Bearer img\x01"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_false(img_request_bearer(bad[i], strlen(bad[i]), key, sizeof(key)));
         assert_string_equal(key, "");
@@ -373,11 +377,14 @@ static void test_bearer(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_minimal),      cmocka_unit_test(test_all_fields),
-        cmocka_unit_test(test_json_string_forms), cmocka_unit_test(test_hash),
-        cmocka_unit_test(test_request_id),   cmocka_unit_test(test_schema_violations),
-        cmocka_unit_test(test_poison),       cmocka_unit_test(test_no_text_in_reasons),
-        cmocka_unit_test(test_bearer)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_minimal),
+                                       cmocka_unit_test(test_all_fields),
+                                       cmocka_unit_test(test_json_string_forms),
+                                       cmocka_unit_test(test_hash),
+                                       cmocka_unit_test(test_request_id),
+                                       cmocka_unit_test(test_schema_violations),
+                                       cmocka_unit_test(test_poison),
+                                       cmocka_unit_test(test_no_text_in_reasons),
+                                       cmocka_unit_test(test_bearer)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

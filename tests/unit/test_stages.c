@@ -265,6 +265,23 @@ static void test_apply_analysis_keeps_numbers(void **state)
     img_analysis_destroy(a);
 }
 
+static void test_apply_analysis_keeps_input_insights(void **state)
+{
+    (void)state;
+    img_analysis_t *a = sample();
+    a->insights.source = "input"; /* as when the request carried domain_insights */
+    const char *domain = a->insights.domain;
+    json_object *o = parse("{\"narrative\": \"From the model.\", \"domain\": \"other\", "
+                           "\"candidate_domain\": \"other\", \"priorities\": [\"x\"], "
+                           "\"strengths\": [], \"gaps\": [], \"recommendations\": []}");
+    img_stage_apply(IMG_STAGE_ANALYSIS, a, o);
+    json_object_put(o);
+    assert_string_equal(a->gap.narrative, "From the model.");
+    assert_string_equal(a->insights.source, "input");
+    assert_ptr_equal(a->insights.domain, domain);
+    img_analysis_destroy(a);
+}
+
 static void test_apply_generation_locates_bullets(void **state)
 {
     (void)state;
@@ -310,7 +327,7 @@ static void test_guard_overrides_keep(void **state)
         "\"closes\": [\"R3\"], \"effort\": \"2 weeks\", \"grounding\": \"plan\", "
         "\"source_bullet\": null},"
         "{\"kind\": \"project\", \"title\": \"Build a Kubernetes deployment\", "
-        "\"detail\": \"Plan: the same again.\", "
+        "\"detail\": \"Plan: 1) write manifests; 2) deploy; 3) publish the repository.\", "
         "\"closes\": [\"R3\"], \"effort\": \"2 weeks\", \"grounding\": \"plan\", "
         "\"source_bullet\": null}]}");
     img_stage_apply(IMG_STAGE_GENERATION, a, o);
@@ -503,6 +520,66 @@ static void test_llm_stage_output_round_trip(void **state)
     img_analysis_destroy(b);
 }
 
+static void on_stage_never(void *opaque, img_stage_t stage, json_object *out)
+{
+    (void)stage;
+    (void)out;
+    ((run_t *)opaque)->stages_seen++;
+}
+
+static void test_destroy_with_a_call_in_flight(void **state)
+{
+    (void)state;
+    /* A provider nobody listens on: the call fails fast (connection refused). */
+    img_llm_conf_t lc = {.n_providers = 1,
+                         .timeout_ms = 5000,
+                         .stage_deadline_ms = 10000,
+                         .max_retries = 0,
+                         .breaker_threshold = 5,
+                         .breaker_cooldown_ms = 1000,
+                         .max_tokens = 1000};
+    lc.providers[0] =
+        (img_llm_provider_conf_t){"openai", "http://127.0.0.1:1/v1", "k", "gpt-4.1-mini"};
+    img_llm_t *llm = NULL;
+    char err[256];
+    assert_int_equal(img_llm_new(&llm, &lc, err, sizeof(err)), IMG_OK);
+    static const char *const chain[] = {"openai", "offline", NULL};
+    img_pipeline_conf_t conf = {.llm = {llm, llm, llm}, .chain = {chain, chain, chain}};
+    run_t r = {0};
+    img_pipeline_cbs_t cbs = {&r, on_stage_never, on_done};
+
+    /* Abandoned while the analysis call is out: no callback, nothing leaks or is touched. */
+    img_analysis_t *a = sample();
+    img_pipeline_t *p = NULL;
+    assert_int_equal(img_pipeline_new(&p, &conf, a, &cbs, err, sizeof(err)), IMG_OK);
+    img_pipeline_start(p);
+    assert_int_equal(img_llm_pending(llm), 1);
+    img_pipeline_destroy(p);
+    img_analysis_destroy(a);
+    img_llm_wait(llm);
+    assert_int_equal(r.stages_seen, 0);
+    assert_int_equal(r.done, 0);
+
+    /* Run to the end: every stage falls back to the offline analyst, failures listed. */
+    a = sample();
+    assert_int_equal(img_pipeline_new(&p, &conf, a, &cbs, err, sizeof(err)), IMG_OK);
+    img_pipeline_start(p);
+    img_llm_wait(llm);
+    assert_int_equal(r.done, 1);
+    assert_int_equal(r.stages_seen, 3);
+    const img_usage_t *u = img_pipeline_usage(p);
+    assert_int_equal(u->stages.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(u->stages.v[i].provider, "offline");
+    assert_true(u->failures.n >= 1);
+    assert_string_equal(u->failures.v[0].provider, "openai");
+    assert_int_equal(u->failures.v[0].status, 0);
+    assert_true(a->suggestions.n > 0);
+    img_pipeline_destroy(p);
+    img_analysis_destroy(a);
+    img_llm_destroy(llm);
+}
+
 /* ---- settings ---- */
 
 static void clear_env(void)
@@ -555,6 +632,9 @@ static void test_config_plan(void **state)
     assert_int_equal(img_conf_set(&img_config_table, &cfg, "llm.criticism.providers", "openai", err,
                                   sizeof(err)),
                      IMG_OK);
+    assert_int_equal(
+        img_conf_set(&img_config_table, &cfg, "llm.analysis.providers", " ", err, sizeof(err)),
+        IMG_OK); /* empty, as --dump-config writes it: the global chain */
     assert_int_equal(
         img_conf_set(&img_config_table, &cfg, "llm.criticism.max_tokens", "900", err, sizeof(err)),
         IMG_OK);
@@ -619,11 +699,13 @@ int main(void)
         cmocka_unit_test(test_schema_check),
         cmocka_unit_test(test_validate_generation),
         cmocka_unit_test(test_apply_analysis_keeps_numbers),
+        cmocka_unit_test(test_apply_analysis_keeps_input_insights),
         cmocka_unit_test(test_apply_generation_locates_bullets),
         cmocka_unit_test(test_guard_overrides_keep),
         cmocka_unit_test(test_offline_pipeline_equals_engine),
         cmocka_unit_test(test_resume_from_every_checkpoint),
         cmocka_unit_test(test_llm_stage_output_round_trip),
+        cmocka_unit_test(test_destroy_with_a_call_in_flight),
         cmocka_unit_test(test_config_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -133,9 +133,7 @@ static int free_port(void)
 static int pg_start(void)
 {
     char opts[200];
-    snprintf(opts, sizeof(opts),
-             "-p %d -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c "
-             "synchronous_commit=off",
+    snprintf(opts, sizeof(opts), "-p %d -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off",
              srv.port);
     const char *args[] = {"-D", srv.data, "-l", srv.log, "-w", "-t",
                           "60", "-o",     opts, "start", NULL};

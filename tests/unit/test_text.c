@@ -1,5 +1,8 @@
 #include "test_support.h"
-static void test_placeholder(void **state) { assert_true(1); }
+static void test_placeholder(void **state)
+{
+    assert_true(1);
+}
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};

@@ -170,6 +170,47 @@ static void test_revoke_and_generations(void **state)
     img_wo_free(&wo);
 }
 
+/* Messages taken but never started (revoked or shutting down) are forgotten:
+ * they do not hold up a drain, and they are never committed past. */
+static void test_forget(void **state)
+{
+    (void)state;
+    img_wo_t wo;
+    img_wo_init(&wo);
+    img_wo_part_t *p = img_wo_assign(&wo, "req", 0);
+    for (int64_t o = 0; o < 4; o++)
+        assert_true(img_wo_add(&wo, p, o));
+    /* 0 and 1 run; 2 and 3 were still queued when the partition was revoked. */
+    img_wo_revoke(&wo, "req", 0, 1000);
+    assert_true(img_wo_forget(&wo, "req", 0, p->gen, 2));
+    assert_true(img_wo_forget(&wo, "req", 0, p->gen, 3));
+    assert_false(img_wo_forget(&wo, "req", 0, p->gen, 3));     /* twice */
+    assert_false(img_wo_forget(&wo, "req", 0, p->gen + 1, 1)); /* stale */
+    assert_int_equal(p->pending, 2);
+    assert_int_equal(wo.pending, 2);
+    assert_false(img_wo_drained(p, 10));
+    /* A forgotten message cannot be completed. */
+    assert_false(img_wo_done(&wo, "req", 0, p->gen, 2));
+    assert_true(img_wo_done(&wo, "req", 0, p->gen, 1));
+    assert_false(img_wo_drained(p, 10));
+    assert_true(img_wo_done(&wo, "req", 0, p->gen, 0));
+    /* Drained before the deadline: nothing runs any more. */
+    assert_true(img_wo_drained(p, 10));
+    /* The prefix stops before the forgotten 2: it is delivered again. */
+    assert_int_equal(img_wo_committable(p), 2);
+    int64_t off;
+    assert_true(img_wo_take_store(p, &off));
+    assert_int_equal(off, 2);
+    assert_int_equal(wo.pending, 0);
+    /* A forgotten running message is not possible after done, nor before add. */
+    assert_false(img_wo_forget(&wo, "req", 0, p->gen, 0));
+    assert_false(img_wo_forget(&wo, "req", 0, p->gen, 9));
+    /* Flow counts only pending messages. */
+    assert_int_equal(img_wo_flow(&wo, 1, 1, false), 0);
+    assert_false(p->want_paused);
+    img_wo_free(&wo);
+}
+
 static void test_flow(void **state)
 {
     (void)state;
@@ -212,9 +253,11 @@ static void test_flow(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_prefix_out_of_order), cmocka_unit_test(test_gaps_and_duplicates),
-        cmocka_unit_test(test_ring_growth), cmocka_unit_test(test_revoke_and_generations),
-        cmocka_unit_test(test_flow)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_prefix_out_of_order),
+                                       cmocka_unit_test(test_gaps_and_duplicates),
+                                       cmocka_unit_test(test_ring_growth),
+                                       cmocka_unit_test(test_revoke_and_generations),
+                                       cmocka_unit_test(test_forget),
+                                       cmocka_unit_test(test_flow)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
