@@ -330,9 +330,12 @@ int main(int argc, char **argv)
         case 's':
             source = optarg;
             break;
+        case 'L':
+            mode = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: llm_concurrency --fake1 URL --fake2 URL --latency-ms L "
-                            "--concurrency C [--total N]\n");
+            fprintf(stderr, "usage: llm_concurrency --fake1 URL --fake2 URL [--fake3 URL] "
+                            "--latency-ms L --concurrency C [--total N] [--loop epoll|wait]\n");
             return 64;
         }
     }

@@ -265,9 +265,9 @@ static int read_doc(const char *what, const char *path, img_buf_t *buf)
     return EX_OK;
 }
 
-/* The request value for --resume/--job, with "request_id" left for the caller:
- * json holds everything after the id. */
-static int build_pair(const img_enq_opts_t *o, const img_config_t *cfg, json_object **out)
+/* The request object for --resume/--job (*out, caller puts it) with a placeholder
+ * request_id that the caller replaces. */
+static int build_pair(const img_enq_opts_t *o, json_object **out)
 {
     img_buf_t resume = IMG_BUF_INIT, job = IMG_BUF_INIT;
     int rc;
@@ -321,7 +321,7 @@ static int run_pair(const img_enq_opts_t *o, const img_config_t *cfg, img_enq_t 
                     const char *auth)
 {
     json_object *obj = NULL;
-    int rc = build_pair(o, cfg, &obj);
+    int rc = build_pair(o, &obj);
     if (rc != EX_OK)
         return rc;
     char id[IMG_REQUEST_ID_MAX + 1];
@@ -394,7 +394,9 @@ static int jsonl_value(const char *path, long lineno, const char *line, size_t l
     json_tokener_free(tok);
     if (!obj || jerr != json_tokener_success || used != len) {
         img_cli_error("enqueue", "%s: not one JSON object (%s)", where,
-                      obj ? "trailing data" : json_tokener_error_desc(jerr));
+                      obj                             ? "trailing data"
+                      : jerr == json_tokener_continue ? "incomplete JSON"
+                                                      : json_tokener_error_desc(jerr));
         json_object_put(obj);
         return EX_DATAERR;
     }

@@ -12,14 +12,14 @@
 #include "img_tax.h"
 
 typedef struct img_mention {
-    int skill;          /* taxonomy id */
-    size_t start, end;  /* the surface text in the document */
-    size_t line;        /* line index */
+    int skill;         /* taxonomy id */
+    size_t start, end; /* the surface text in the document */
+    size_t line;       /* line index */
 } img_mention_t;
 
 /* Region hints for the ambiguity guards. */
 enum {
-    IMG_EXTRACT_LIST = 1 << 0, /* the region is a skills list: ambiguous words count */
+    IMG_EXTRACT_LIST = 1 << 0,  /* the region is a skills list: ambiguous words count */
     IMG_EXTRACT_DOC = 1 << 1,   /* the region is a whole job ad or resume: headings and
                                    blocks that name no skills (benefits, about the
                                    company, how to apply) are skipped */

@@ -41,7 +41,7 @@ typedef struct px {
     const char *text;
     const img_token_t *t;
     size_t n;
-    unsigned *cls;       /* word classes per token (0 for punctuation) */
+    unsigned *cls;           /* word classes per token (0 for punctuation) */
     const img_xprep_t *prep; /* zones per line: img_xzone() */
     bool *claimed;
     img_arena_t *arena;

@@ -152,7 +152,9 @@ int img_job_ptab_find(const img_job_ptab_t *t, const char *norm)
             if ((t->flags[idx] & PT_ANCHORED) && i > 0)
                 continue;
             size_t l = t->len[idx];
-            if (!l || strncmp(norm + i, t->phrase[idx], l) != 0)
+            /* The first byte matched by the index; the second rejects most. */
+            if (!l || (l > 1 && norm[i + 1] != t->phrase[idx][1]) ||
+                strncmp(norm + i, t->phrase[idx], l) != 0)
                 continue;
             if ((t->flags[idx] & PT_PREFIX) || norm[i + l] == ' ' || norm[i + l] == '\0') {
                 best = idx;

@@ -28,8 +28,8 @@ void img_resume_experiences(img_analysis_t *analysis);
 
 /* Finds a date range in text[start..end). Returns true and fills the span of
  * the dates and the months; `current` for Present/now/current/onwards/today. */
-bool img_resume_find_dates(const char *text, size_t start, size_t end, img_ym_t *from,
-                           img_ym_t *to, bool *current, size_t *dstart, size_t *dend);
+bool img_resume_find_dates(const char *text, size_t start, size_t end, img_ym_t *from, img_ym_t *to,
+                           bool *current, size_t *dstart, size_t *dend);
 
 /* The section kind whose body contains byte offset pos. */
 img_section_kind_t img_resume_section_at(const img_analysis_t *analysis, size_t pos);

@@ -86,7 +86,8 @@ static int month_of(const char *t, size_t s, size_t e)
     if (strcmp(w, "sept") == 0)
         return 9;
     for (int m = 0; m < 12; m++)
-        if ((n == 3 && strncmp(w, names[m], 3) == 0) || strcmp(w, names[m]) == 0)
+        if (w[0] == names[m][0] &&
+            ((n == 3 && strncmp(w, names[m], 3) == 0) || strcmp(w, names[m]) == 0))
             return m + 1;
     return 0;
 }

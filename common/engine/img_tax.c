@@ -53,8 +53,10 @@ void img_tax_destroy(img_tax_t *tax)
     free(tax->skills);
     free(tax->raw_related);
     free(tax->entries);
-    free(tax->slots);
-    free(tax->prefixes);
+    if (!tax->shared_tables) {
+        free(tax->slots);
+        free(tax->prefixes);
+    }
     free(tax->cert_start);
     free(tax->cert_ids);
     free(tax);
@@ -386,10 +388,27 @@ static void analyse(const char *s, size_t len, key_info_t *ki)
     ki->hash = h;
 }
 
+/* Private copies of the hash tables before the first change to them. */
+static void own_tables(img_tax_t *tax)
+{
+    size_t ns = tax->slots ? tax->slot_mask + 1 : 0, np = tax->prefixes ? tax->prefix_mask + 1 : 0;
+    uint32_t *slots = ns ? xrealloc(NULL, ns * sizeof(*slots)) : NULL;
+    tax_prefix_t *prefixes = np ? xrealloc(NULL, np * sizeof(*prefixes)) : NULL;
+    if (ns)
+        memcpy(slots, tax->slots, ns * sizeof(*slots));
+    if (np)
+        memcpy(prefixes, tax->prefixes, np * sizeof(*prefixes));
+    tax->slots = slots;
+    tax->prefixes = prefixes;
+    tax->shared_tables = false;
+}
+
 tax_add_t img_tax_add_key(img_tax_t *tax, const char *surface, size_t len, int skill, bool is_name,
                           int *owner)
 {
     key_info_t ki;
+    if (tax->shared_tables)
+        own_tables(tax);
     analyse(surface, len, &ki);
     if (ki.klen == 0)
         return TAX_ADD_EMPTY;
@@ -635,7 +654,7 @@ bool img_tax_related(const img_tax_t *tax, int a, int b)
     for (size_t k = 0; k < sb->n_related; k++)
         if (sb->related[k] == a)
             return true;
-    return sa->group && sb->group && strcmp(sa->group, sb->group) == 0;
+    return sa->group && sb->group && (sa->group == sb->group || strcmp(sa->group, sb->group) == 0);
 }
 
 size_t img_tax_certs_for(const img_tax_t *tax, int skill, int *out, size_t max)

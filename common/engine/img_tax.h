@@ -3,7 +3,8 @@
  * families (groups) and related-skill links, and a matcher over normalised
  * keys (see img_text_key()).
  *
- * The built-in taxonomy is compiled from data/taxonomy/ (every .tsv) into the binary.
+ * The built-in taxonomy is compiled from data/taxonomy/ (every .tsv) into the binary
+ * as ready-made tables (see img_tax_new_builtin()).
  * Optional loaders add ESCO (skills_en.csv) and O*NET (Technology Skills.txt).
  *
  * Ownership: img_tax_new_builtin() returns a taxonomy the caller frees with
@@ -36,11 +37,12 @@ typedef struct img_tax_skill {
 
 typedef struct img_tax img_tax_t;
 
-/* Builds the built-in taxonomy. IMG_ERR_FATAL with a reason if the compiled
- * data is malformed (a bug caught by the tests): "taxonomy line N: reason",
- * N counting lines of all the .tsv files of data/taxonomy/ joined in name order.
- * Duplicate names and aliases are not errors: the first wins (see
- * img_tax_conflicts()). */
+/* Builds the built-in taxonomy from tables compiled at build time
+ * (tools/img_taxgen.c parses data/taxonomy/ with img_tax_new_from_tsv(), so
+ * start-up parses nothing). Malformed data fails the build instead, with
+ * "taxonomy line N: reason", N counting lines of all the .tsv files of
+ * data/taxonomy/ joined in name order; this returns IMG_OK. Duplicate names
+ * and aliases are not errors: the first wins (see img_tax_conflicts()). */
 img_err_t img_tax_new_builtin(img_tax_t **taxp, char *errstr, size_t errstr_size) IMG_WUR;
 /* Builds a taxonomy from TSV text in the built-in format (data/taxonomy/README.md),
  * data[0..len); used by tests and tools. Errors as for img_tax_new_builtin():

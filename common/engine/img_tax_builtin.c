@@ -35,8 +35,9 @@ img_tax_t *img_tax_from_gen(const tax_gen_t *gen)
     size_t n = gen->n_skills;
 
     tax->skills = xmalloc(n, sizeof(*tax->skills));
-    tax->raw_related = xmalloc(n, sizeof(*tax->raw_related));
-    memset(tax->raw_related, 0, n * sizeof(*tax->raw_related));
+    tax->raw_related = calloc(n ? n : 1, sizeof(*tax->raw_related));
+    if (!tax->raw_related)
+        abort();
     for (size_t i = 0; i < n; i++) {
         const tax_gen_skill_t *g = &gen->skills[i];
         img_tax_skill_t *sk = &tax->skills[i];
@@ -65,15 +66,13 @@ img_tax_t *img_tax_from_gen(const tax_gen_t *gen)
     }
     tax->n_entries = tax->cap_entries = n;
 
-    if (n) {
-        tax->slots = dup_array(gen->slots, gen->slot_mask + 1, sizeof(*tax->slots));
-        tax->slot_mask = gen->slot_mask;
-    }
-    if (gen->n_prefixes) {
-        tax->prefixes = dup_array(gen->prefixes, gen->prefix_mask + 1, sizeof(*tax->prefixes));
-        tax->prefix_mask = gen->prefix_mask;
-        tax->n_prefixes = gen->n_prefixes;
-    }
+    /* The hash tables are used in place until a loader adds a key. */
+    tax->slots = (uint32_t *)gen->slots;
+    tax->slot_mask = gen->slot_mask;
+    tax->prefixes = (tax_prefix_t *)gen->prefixes;
+    tax->prefix_mask = gen->prefix_mask;
+    tax->n_prefixes = gen->n_prefixes;
+    tax->shared_tables = true;
     tax->cert_start = dup_array(gen->cert_start, gen->n_cert_skills + 1, sizeof(uint32_t));
     tax->cert_ids =
         dup_array(gen->cert_ids, gen->cert_start[gen->n_cert_skills], sizeof(*tax->cert_ids));

@@ -70,6 +70,9 @@ struct img_tax {
     size_t n_cert_skills;
 
     bool external; /* a loader is adding: new entries are strict */
+    /* slots and prefixes are the built-in tables' static arrays (read-only,
+     * not freed) until a key is added: img_tax_add_key() copies them first. */
+    bool shared_tables;
 
     size_t conflicts;  /* built-in data: duplicate names, aliases of two skills */
     size_t unresolved; /* built-in data: related names that name no skill */
@@ -123,7 +126,7 @@ void img_tax_index_certs(img_tax_t *tax);
 #define TAX_GEN_NONE UINT32_MAX
 
 typedef struct tax_gen_skill {
-    uint32_t name, group;       /* string offsets (group may be TAX_GEN_NONE) */
+    uint32_t name, group;        /* string offsets (group may be TAX_GEN_NONE) */
     uint32_t related, n_related; /* ids at related[related..+n_related) */
     uint8_t category, flags;
 } tax_gen_skill_t;
@@ -151,8 +154,8 @@ typedef struct tax_gen {
 
 /* The tables of data/taxonomy/ (generated/img_tax_tables.c). */
 extern const tax_gen_t img_tax_gen_builtin;
-/* A new taxonomy holding a copy of gen's tables (the strings and related
- * ids stay in gen, which must be static). */
+/* A new taxonomy over gen's tables (static data: the strings, related ids
+ * and hash tables stay there; skills and entries are copied). */
 img_tax_t *img_tax_from_gen(const tax_gen_t *gen);
 
 /* Trims ASCII spaces (and tabs, CR) from both ends of s[0..*len); returns the new start. */

@@ -44,24 +44,24 @@ typedef struct img_llm_provider_conf {
 typedef struct img_llm_conf {
     img_llm_provider_conf_t providers[4];
     size_t n_providers;
-    int timeout_ms;          /* per HTTP attempt */
-    int stage_deadline_ms;   /* all attempts of one stage on all providers */
-    int max_retries;         /* retries per provider after the first attempt (default 2) */
-    int breaker_threshold;   /* consecutive failures that open a provider's breaker */
+    int timeout_ms;        /* per HTTP attempt */
+    int stage_deadline_ms; /* all attempts of one stage on all providers */
+    int max_retries;       /* retries per provider after the first attempt (default 2) */
+    int breaker_threshold; /* consecutive failures that open a provider's breaker */
     int breaker_cooldown_ms;
-    int max_tokens;          /* default output token limit */
+    int max_tokens;                 /* default output token limit */
     const img_llm_prices_t *prices; /* borrowed */
 } img_llm_conf_t;
 
 /* One stage's request to a model. */
 typedef struct img_llm_call {
-    const char *stage;       /* "analysis", "generation", "criticism" */
-    const char *system;      /* instructions (cacheable) */
-    const char *user;        /* the data: structured output of earlier stages + delimited text */
-    const char *schema_name; /* [a-zA-Z0-9_-]+ */
-    json_object *schema;     /* strict JSON Schema of the output object */
-    int max_tokens;          /* 0 = conf default */
-    const char *const *chain;/* provider names in order, NULL-terminated; "offline" ends it */
+    const char *stage;          /* "analysis", "generation", "criticism" */
+    const char *system;         /* instructions (cacheable) */
+    const char *user;           /* the data: structured output of earlier stages + delimited text */
+    const char *schema_name;    /* [a-zA-Z0-9_-]+ */
+    json_object *schema;        /* strict JSON Schema of the output object */
+    int max_tokens;             /* 0 = conf default */
+    const char *const *chain;   /* provider names in order, NULL-terminated; "offline" ends it */
     const char *log_request_id; /* for log lines; may be NULL */
 } img_llm_call_t;
 
@@ -72,10 +72,10 @@ typedef img_err_t (*img_llm_validate_cb)(void *opaque, json_object *output, char
 
 typedef struct img_llm_failure {
     const char *provider;
-    int status;           /* HTTP status; 0 transport; -1 invalid/truncated/refused output */
-    char error[160];      /* one line: "429 rate_limit_error", "timeout", "truncated (length)" */
+    int status;              /* HTTP status; 0 transport; -1 invalid/truncated/refused output */
+    char error[160];         /* one line: "429 rate_limit_error", "timeout", "truncated (length)" */
     img_llm_tokens_t tokens; /* billed tokens of the failed attempt (e.g. truncated replies) */
-    double cost_usd;      /* NAN unknown */
+    double cost_usd;         /* NAN unknown */
 } img_llm_failure_t;
 
 typedef struct img_llm_outcome {
@@ -83,11 +83,11 @@ typedef struct img_llm_outcome {
                              the chain reached "offline" (the caller runs the engine) */
     const char *provider; /* who wrote it ("offline" when output is NULL) */
     const char *model;
-    int attempts;         /* HTTP attempts on the provider that succeeded (incl. repair) */
+    int attempts;            /* HTTP attempts on the provider that succeeded (incl. repair) */
     img_llm_tokens_t tokens; /* summed over that provider's billed attempts */
-    double cost_usd;      /* NAN when the model has no price */
-    double latency_ms;    /* first attempt sent to outcome */
-    char request_id[96];  /* provider's request id of the successful attempt */
+    double cost_usd;         /* NAN when the model has no price */
+    double latency_ms;       /* first attempt sent to outcome */
+    char request_id[96];     /* provider's request id of the successful attempt */
     const img_llm_failure_t *failures; /* every failed attempt, all providers */
     size_t n_failures;
 } img_llm_outcome_t;

@@ -17,6 +17,10 @@
 
 /* A reply body over this size aborts the transfer (permanent error). */
 #define IMG_LLM_MAX_BODY ((size_t)8 << 20)
+/* A token count a reply reports is clamped to [0, this]: the counts are
+ * untrusted, and sums of them (Anthropic's input, per-call totals, costs)
+ * must not overflow. */
+#define IMG_LLM_MAX_REPORTED_TOKENS ((int64_t)1 << 40)
 /* Bad output echoed back in a repair request is cut at this many bytes. */
 #define IMG_LLM_MAX_REPAIR_TEXT ((size_t)64 << 10)
 

@@ -69,7 +69,9 @@ static long get_long(json_object *obj, const char *key)
     if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
         return 0;
     int64_t n = json_object_get_int64(v);
-    return n < 0 ? 0 : (long)n;
+    return n < 0                             ? 0
+           : n > IMG_LLM_MAX_REPORTED_TOKENS ? (long)IMG_LLM_MAX_REPORTED_TOKENS
+                                             : (long)n;
 }
 
 static const char *get_string(json_object *obj, const char *key)

@@ -147,8 +147,8 @@ static img_err_t kafka_passthrough(void *opaque, const char *key, const char *va
     return IMG_OK;
 }
 
-const img_conf_table_t img_config_table = {entries, sizeof(entries) / sizeof(entries[0]),
-                                           "kafka.", kafka_passthrough, NULL};
+const img_conf_table_t img_config_table = {entries, sizeof(entries) / sizeof(entries[0]), "kafka.",
+                                           kafka_passthrough, NULL};
 
 img_err_t img_config_init(img_config_t *cfg, const char *path, char *errstr, size_t errstr_size)
 {

@@ -19,7 +19,7 @@ typedef struct img_config {
     double confidence_threshold;
     char *log_level;
     char *log_format;
-    char *database_url;                      /* database.url: the request store */
+    char *database_url; /* database.url: the request store */
     /* llm.*: providers and the fallback chains (see img_config_llm_plan()) */
     char *llm_providers;          /* "anthropic,openai,offline" */
     char *llm_stage_providers[3]; /* per stage (analysis, generation, criticism); NULL: the above */

@@ -21,8 +21,8 @@ typedef struct img_stage_usage {
     const char *model;    /* "builtin" for offline */
     int attempts;
     long input_tokens, output_tokens, cached_tokens;
-    double cost_usd;      /* NAN when the model has no price: JSON null */
-    double latency_ms;    /* < 0 when not measured (deterministic output): JSON null */
+    double cost_usd;        /* NAN when the model has no price: JSON null */
+    double latency_ms;      /* < 0 when not measured (deterministic output): JSON null */
     const char *request_id; /* the provider's, or NULL */
 } img_stage_usage_t;
 

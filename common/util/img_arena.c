@@ -68,7 +68,8 @@ void img_arena_reset(img_arena_t *arena)
     arena->total = 0;
 }
 
-void *img_arena_alloc(img_arena_t *arena, size_t size)
+/* size bytes, 16-byte aligned, not zeroed. */
+static void *arena_take(img_arena_t *arena, size_t size)
 {
     size_t need = (size + 15) & ~(size_t)15;
     img_block_t *b = arena->head;
@@ -86,6 +87,12 @@ void *img_arena_alloc(img_arena_t *arena, size_t size)
     void *p = b->data + b->used;
     b->used += need;
     arena->total += need;
+    return p;
+}
+
+void *img_arena_alloc(img_arena_t *arena, size_t size)
+{
+    void *p = arena_take(arena, size);
     memset(p, 0, size);
     return p;
 }
@@ -136,8 +143,12 @@ size_t img_arena_used(const img_arena_t *arena)
 
 void *img_vec_grow(img_arena_t *arena, void *v, size_t *cap, size_t elem)
 {
-    size_t ncap = *cap ? *cap * 2 : 8;
-    void *nv = img_arena_realloc(arena, v, *cap * elem, ncap * elem);
+    size_t ncap = *cap ? *cap * 2 : 8, old = *cap * elem;
+    /* img_arena_realloc() without zeroing what the copy overwrites. */
+    unsigned char *nv = arena_take(arena, ncap * elem);
+    if (v && old)
+        memcpy(nv, v, old);
+    memset(nv + old, 0, ncap * elem - old);
     *cap = ncap;
     return nv;
 }

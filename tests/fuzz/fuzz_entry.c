@@ -14,6 +14,7 @@
 #include "engine/img_engine.h"
 #include "img_request.h"
 #include "llm/img_llm_int.h"
+#include "llm/img_llm_price.h"
 #include "llm/img_llm_retry.h"
 #include "pipeline/img_inputs.h"
 #include "pipeline/img_result.h"
@@ -27,7 +28,8 @@ static struct {
     img_tax_t *tax;
     char *resume, *job; /* the sample pair, NUL-terminated */
     size_t resume_len, job_len;
-    img_analysis_t *sample; /* the engine's analysis of the pair (read-only) */
+    img_analysis_t *sample;   /* the engine's analysis of the pair (read-only) */
+    img_llm_prices_t *prices; /* the compiled-in price table */
 } fz;
 
 #define CHECK(cond)                                                                                \
@@ -103,6 +105,10 @@ int fuzz_entry_init(const char *source_dir)
     char err[256];
     if (img_tax_new_builtin(&fz.tax, err, sizeof(err)) != IMG_OK) {
         fprintf(stderr, "fuzz: taxonomy: %s\n", err);
+        return -1;
+    }
+    if (img_llm_prices_new(&fz.prices, NULL, err, sizeof(err)) != IMG_OK) {
+        fprintf(stderr, "fuzz: prices: %s\n", err);
         return -1;
     }
     fz.resume = read_file(source_dir, "data/samples/resume.txt", &fz.resume_len);
@@ -403,6 +409,10 @@ void fuzz_entry_llm_reply(const uint8_t *data, size_t size)
     api->parse(root, &job, &r);
     json_object_put(root);
     CHECK(r.tokens.input >= 0 && r.tokens.output >= 0 && r.tokens.cached >= 0);
+    /* Billed as img_llm.c bills it: a finite, non-negative cost. */
+    double cost = img_llm_cost(fz.prices, what == 0 ? "openai" : "anthropic",
+                               what == 0 ? "gpt-4o-mini" : "claude-haiku-4-5", &r.tokens);
+    CHECK(cost >= 0.0 && cost < 1e12);
     CHECK(memchr(r.reason, '\0', sizeof(r.reason)) != NULL);
     if (r.kind == IMG_LLM_REPLY_OK) {
         CHECK(r.output != NULL);

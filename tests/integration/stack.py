@@ -610,7 +610,8 @@ class Scope:
         worker_id = "%s-%s" % (self.name, name)
         args = [BINARY, "worker", "--worker-id", worker_id,
                 "--lease", lease, "--shutdown-timeout", shutdown_timeout,
-                "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"]
+                "-X", "consumer.session.timeout.ms=6000",
+                "-X", "consumer.heartbeat.interval.ms=500"]
         if max_inflight:
             args += ["--max-inflight", str(max_inflight)]
         if instance_id:

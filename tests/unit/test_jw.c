@@ -15,8 +15,7 @@
 #include "util/img_jw.h"
 
 #define PLAIN (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN)
-#define PRETTY                                                                                     \
-    (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)
+#define PRETTY (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)
 
 static unsigned long long rng = 88172645463325252ull;
 
@@ -110,8 +109,8 @@ static void test_matches_json_c(void **state)
             img_buf_puts(&buf, "prefix:");
             img_jw_init(&w, &buf, pretty);
             json_object *doc = gen(&w, 0);
-            const char *want = doc ? json_object_to_json_string_ext(doc, pretty ? PRETTY : PLAIN)
-                                   : "null";
+            const char *want =
+                doc ? json_object_to_json_string_ext(doc, pretty ? PRETTY : PLAIN) : "null";
             if (buf.len != strlen("prefix:") + strlen(want) ||
                 memcmp(buf.data + 7, want, strlen(want)) != 0 || buf.data[buf.len] != '\0')
                 fail_msg("round %d (seed %llu, pretty %d):\njson-c: %s\nimg_jw: %s", round, seed,
@@ -133,9 +132,9 @@ static void check_fixed(double v, int d)
 
 static void test_fixed_like_printf(void **state)
 {
-    static const double edge[] = {0.0,    -0.0,   0.5,    1.5,     2.5,       0.125,  0.375,
-                                  1.005,  2.675,  0.045,  -0.0001, -0.004999, -0.005, 0.995,
-                                  0.9999, 999.5,  1e-7,   1e8,     999999999, 1e9,    1e15,
+    static const double edge[] = {0.0,    -0.0,   0.5,    1.5,      2.5,       0.125,  0.375,
+                                  1.005,  2.675,  0.045,  -0.0001,  -0.004999, -0.005, 0.995,
+                                  0.9999, 999.5,  1e-7,   1e8,      999999999, 1e9,    1e15,
                                   1e300,  -1e300, 5e-324, INFINITY, -INFINITY, NAN};
     for (size_t i = 0; i < sizeof(edge) / sizeof(*edge); i++)
         for (int d = 0; d <= 9; d++)

@@ -15,8 +15,7 @@
 #include "pipeline/img_result.h"
 
 #define PLAIN (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN)
-#define PRETTY                                                                                     \
-    (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)
+#define PRETTY (JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)
 
 static char *source_file(const char *rel)
 {
@@ -80,8 +79,8 @@ static void test_sample_document(void **state)
     img_usage_offline(&u, a->arena, "analysis", -1);
     img_usage_offline(&u, a->arena, "generation", 12.3456);
     img_stage_usage_t *llm = IMG_VEC_PUSH(a->arena, &u.stages);
-    *llm = (img_stage_usage_t){"criticism", "openai", "gpt-x", 2, 1234, 567, 89, NAN, 1500.25,
-                               "req \"quoted\"\n"};
+    *llm = (img_stage_usage_t){"criticism", "openai", "gpt-x", 2,       1234,
+                               567,         89,       NAN,     1500.25, "req \"quoted\"\n"};
     img_usage_failure_t *f = IMG_VEC_PUSH(a->arena, &u.failures);
     *f = (img_usage_failure_t){"criticism", "anthropic", 529, "overloaded\t(retry)"};
     check_doc(a, &u, "req-1");

@@ -93,9 +93,9 @@ static void test_builtin_equals_parsed(void **state)
     assert_int_equal(built->n_entries, parsed->n_entries);
     for (size_t i = 0; i < parsed->n_entries; i++) {
         const tax_entry_t *p = &parsed->entries[i], *b = &built->entries[i];
-        if (!same_str(p->key, b->key) || !same_str(p->surface, b->surface) ||
-            p->hash != b->hash || p->skill != b->skill || p->next_form != b->next_form ||
-            p->klen != b->klen || p->is_name != b->is_name || p->strict != b->strict)
+        if (!same_str(p->key, b->key) || !same_str(p->surface, b->surface) || p->hash != b->hash ||
+            p->skill != b->skill || p->next_form != b->next_form || p->klen != b->klen ||
+            p->is_name != b->is_name || p->strict != b->strict)
             fail_msg("entry %zu differs: %s / %s", i, p->surface, b->surface);
     }
     assert_int_equal(built->slot_mask, parsed->slot_mask);
