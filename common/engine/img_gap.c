@@ -41,6 +41,7 @@
 #include "img_job_int.h"
 #include "img_resume.h"
 #include "img_skills.h"
+#include "util/img_utf8.h"
 
 #define W_MUST 2.0
 #define W_NICE 1.0
@@ -512,8 +513,8 @@ const char *img_gap_short_text(img_arena_t *arena, const char *text, size_t star
             cut--;
         if (cut <= start + 20)
             cut = start + 60;
-        while (cut > start && (text[cut - 1] & 0xC0) == 0x80 && cut < end)
-            cut--; /* not inside a UTF-8 sequence */
+        /* not inside a UTF-8 sequence (the lead byte goes with its tail) */
+        cut = start + img_utf8_clip(text + start, end - start, cut - start);
         while (cut > start && (text[cut - 1] == ',' || text[cut - 1] == ' '))
             cut--;
         return img_arena_printf(arena, "%.*s...", (int)(cut - start), text + start);
