@@ -110,6 +110,17 @@ def main():
                "requests/s (enqueue itself %.2fs; polled completion %.2fs)" % (
                    args.requests, args.workers, provider, elapsed, out["requests_per_s"],
                    t_enq, t_poll))
+        # where a request's time goes: inside the store (first claim to final row) versus
+        # the time each in-flight slot spends per request (W*C/throughput) when all are busy
+        life = sc.psql("SELECT round(avg(extract(epoch FROM completed_at - received_at) * 1000)"
+                       "::numeric, 1) FROM requests WHERE request_id NOT IN (%s)" % ",".join(
+                           "'%s'" % i for i in warm))
+        out["claim_to_final_ms"] = float(life or 0)
+        out["slot_ms_per_request"] = round(1000 * args.workers * args.inflight /
+                                           out["requests_per_s"], 1)
+        msg += ("\n  claim to final row %.0f ms per request on average; a busy in-flight slot "
+                "spends W*C/throughput = %.0f ms per request" % (out["claim_to_final_ms"],
+                                                                 out["slot_ms_per_request"]))
         if fakes:
             fake_cpu = sum(cpu_seconds(f.proc.pid) for f in fakes) - fake0
             # stages a provider served with one call (attempts = 1): their latency as the
